@@ -1,0 +1,62 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) netifs.core contributors
+# BSD 2-Clause License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+"""How the kernel's bytes become schema text: addresses, MAC addresses, names, networks."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import binascii
+import socket
+
+from .errors import ParseError
+
+_FAMILY_BY_LEN = {4: (socket.AF_INET, 4), 16: (socket.AF_INET6, 6)}
+
+
+def ip_text(packed, what="address"):
+    """Text form of a 4- or 16-byte address; anything else is a ParseError."""
+    try:
+        af = _FAMILY_BY_LEN[len(packed)][0]
+    except KeyError:
+        raise ParseError(what, 0, "an IP address of %d bytes" % len(packed))
+    return socket.inet_ntop(af, packed)
+
+
+def family_of(packed):
+    """4 or 6 for a packed address."""
+    return _FAMILY_BY_LEN[len(packed)][1]
+
+
+def network_text(packed, prefixlen):
+    """The CIDR network that ``packed``/``prefixlen`` lies in."""
+    bits = len(packed) * 8
+    if not 0 <= prefixlen <= bits:
+        raise ParseError("prefix", 0, "length %d for a %d-bit address" % (prefixlen, bits))
+    value = int.from_bytes(packed, "big")
+    value &= ((1 << bits) - 1) ^ ((1 << (bits - prefixlen)) - 1)
+    return "%s/%d" % (ip_text(value.to_bytes(len(packed), "big")), prefixlen)
+
+
+def mac_text(raw):
+    """Lower-case colon-separated link-layer address; None when empty or all zeros."""
+    if not raw or not any(raw):
+        return None
+    return binascii.hexlify(raw, ":").decode("ascii") if len(raw) > 1 else "%02x" % raw[0]
+
+
+def name_text(raw):
+    """A kernel name (bytes) as valid UTF-8 text, and its hex when it was not UTF-8.
+
+    Returns ``(text, hex_or_None)``; see docs/schema.md, *Names that are not UTF-8*.
+    """
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace"), binascii.hexlify(raw).decode("ascii")
+
+
+def flag_names(value, table):
+    """Names of the bits of ``value`` found in ``table`` ((bit, name) pairs), in table order."""
+    return [name for bit, name in table if value & bit]

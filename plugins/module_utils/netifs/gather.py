@@ -1,0 +1,222 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) netifs.core contributors
+# BSD 2-Clause License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+"""``gather()``: the one entry point every door calls, and the checking of its arguments."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import fnmatch
+import socket
+
+from . import linux, model, select
+from .errors import NetifsError, NetlinkError, ParseError
+
+SUBSETS = ("interfaces", "addresses", "gateways", "routes", "multicast", "best_local", "stats")
+INTERFACE_SUBSETS = frozenset(("interfaces", "addresses", "multicast", "stats"))
+ATTEMPTS = linux.ATTEMPTS
+
+
+def parse_subset(values):
+    """``gather_subset`` as ``setup`` reads it: names, ``all``, and ``!name`` exclusions.
+
+    Only exclusions means everything else. Raises ValueError naming an unknown entry.
+    """
+    if values is None:
+        return set(SUBSETS)
+    if isinstance(values, str):
+        values = [v.strip() for v in values.split(",")]
+    if not isinstance(values, (list, tuple)):
+        raise ValueError("gather_subset must be a list of names, got %r" % (values,))
+    include, exclude = set(), set()
+    for value in values:
+        if not isinstance(value, str):
+            raise ValueError("gather_subset entry %r is not a string" % (value,))
+        name, target = (value[1:], exclude) if value.startswith("!") else (value, include)
+        if name == "all":
+            target.update(SUBSETS)
+        elif name in SUBSETS:
+            target.add(name)
+        else:
+            raise ValueError("unknown gather_subset entry %r; choose from all, %s (each may start with !)"
+                             % (value, ", ".join(SUBSETS)))
+    if not include and not any(v == "!all" for v in values):
+        include = set(SUBSETS)
+    return include - exclude
+
+
+def interface_matcher(patterns):
+    """A predicate on interface records from glob patterns; ``!pattern`` excludes.
+
+    An interface matches by its name or any alternative name. Only exclusions means all others.
+    """
+    if patterns is None:
+        return lambda iface: True
+    if isinstance(patterns, str) or not isinstance(patterns, (list, tuple)):
+        raise ValueError("interfaces must be a list of glob patterns, got %r" % (patterns,))
+    for p in patterns:
+        if not isinstance(p, str) or not p.lstrip("!"):
+            raise ValueError("interfaces pattern %r is not a non-empty string" % (p,))
+    include = [p for p in patterns if not p.startswith("!")] or ["*"]
+    exclude = [p[1:] for p in patterns if p.startswith("!")]
+
+    def match(iface):
+        names = [iface["name"]] + iface.get("altnames", [])
+        hit = any(fnmatch.fnmatchcase(n, p) for n in names for p in include)
+        return hit and not any(fnmatch.fnmatchcase(n, p) for n in names for p in exclude)
+    return match
+
+
+def parse_destination(text):
+    """``(family, packed, zone)`` for an address, or ``(None, None, None)`` for a host name."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("destination %r is not an address or host name" % (text,))
+    addr, _, zone = text.strip().partition("%")
+    for af, family in ((socket.AF_INET, 4), (socket.AF_INET6, 6)):
+        try:
+            return family, socket.inet_pton(af, addr), zone or None
+        except (OSError, ValueError):
+            continue
+    if zone or "/" in text:
+        raise ValueError("destination %r is not an address or host name" % (text,))
+    return None, None, None
+
+
+def _need(subsets):
+    need = set(subsets) & {"stats", "multicast"}
+    if subsets & {"addresses", "best_local"}:
+        need.add("addresses")
+    if subsets & {"routes", "gateways", "best_local"}:
+        need.add("routes")
+    return need
+
+
+def _empty(subsets, reason):
+    """Facts for a host whose network API could not be opened at all."""
+    facts = {"schema": model.SCHEMA, "backend": None, "subsets": sorted(subsets), "warnings": [],
+             "missing": [{"subset": s, "family": None, "reason": reason} for s in sorted(subsets)]}
+    return facts
+
+
+def _view(iface, subsets):
+    """What of an interface record the subsets asked for."""
+    keep = dict(iface) if "interfaces" in subsets else {
+        k: iface[k] for k in ("index", "name", "name_bytes") if k in iface}
+    for key in ("addresses", "multicast", "stats"):
+        if key in subsets and key in iface:
+            keep[key] = iface[key]
+        elif key in keep:
+            del keep[key]
+    return keep
+
+
+def _route_shown(route, shown):
+    """A route is reported unless every interface it leaves through is filtered out."""
+    names = {hop["interface"] for hop in route["nexthops"]} | {route["interface"]}
+    names.discard(None)
+    return not names or bool(names & shown)
+
+
+def _facts(snap, subsets, match):
+    names = model.link_names(snap.links)
+    ifaces = model.interfaces(snap, names)
+    route_list = model.routes(snap.routes, names)
+    shown = {name: iface for name, iface in ifaces.items() if match(iface)}
+    facts = {"schema": model.SCHEMA, "backend": linux.NAME, "subsets": sorted(subsets),
+             "missing": snap.missing, "warnings": snap.warnings}
+    if subsets & INTERFACE_SUBSETS:
+        facts["interfaces"] = {name: _view(iface, subsets) for name, iface in shown.items()}
+    if "addresses" in subsets:
+        for family in (4, 6):
+            facts["all_ipv%d_addresses" % family] = [
+                a["address"] for i in shown.values() for a in i["addresses"] if a["family"] == family]
+    reported = [r for r in route_list if _route_shown(r, set(shown))]
+    if "routes" in subsets:
+        facts["routes"] = reported
+    if "gateways" in subsets:
+        facts["gateways"] = model.gateways(reported)
+    if "best_local" in subsets:
+        best = {"ipv%d" % f: select.best_local(route_list, ifaces, f) for f in (4, 6)}
+        facts["best_local"] = best
+        for family in (4, 6):
+            facts["default_ipv%d" % family] = model.legacy_default(
+                route_list, ifaces, best["ipv%d" % family], family)
+    return facts
+
+
+def _destinations(values):
+    if values is None:
+        return None
+    if isinstance(values, str) or not isinstance(values, (list, tuple)):
+        raise ValueError("destinations must be a list of addresses or host names, got %r" % (values,))
+    return [(text,) + parse_destination(text) for text in values]
+
+
+def _resolve(text):
+    """The first address a host name resolves to, in the resolver's preference order."""
+    try:
+        infos = socket.getaddrinfo(text, None, 0, socket.SOCK_DGRAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise ValueError("cannot resolve %r: %s" % (text, exc))
+    for af, _type, _proto, _name, sockaddr in infos:
+        if af in (socket.AF_INET, socket.AF_INET6):
+            family = 4 if af == socket.AF_INET else 6
+            return family, socket.inet_pton(af, sockaddr[0].partition("%")[0])
+    raise ValueError("%r resolves to no IPv4 or IPv6 address" % (text,))
+
+
+def _source(conn, dest, index_of, names):
+    text, family, packed, zone = dest
+    entry = dict.fromkeys(("address", "source", "interface", "gateway", "table", "type", "error"))
+    entry.update(destination=text, family=family)
+    try:
+        if family is None:
+            family, packed = _resolve(text)
+            entry["family"] = family
+        entry["address"] = socket.inet_ntop(socket.AF_INET if family == 4 else socket.AF_INET6, packed)
+        oif = None
+        if zone:
+            oif = index_of.get(zone) or (int(zone) if zone.isdigit() else None)
+            if oif is None:
+                raise ValueError("no interface %r for the zone of %r" % (zone, text))
+        route = linux.route_get(conn, family, packed, oif)
+    except (ValueError, NetlinkError, ParseError) as exc:
+        entry["error"] = str(exc)
+        return entry
+    entry.update(source=route["preferred_source"], interface=names.get(route["interface"]),
+                 gateway=route["gateway"], table=route["table"], type=route["type"])
+    if route["type"] != "unicast" and route["type"] != "local":
+        entry["error"] = "the kernel's route to %s is of type %s" % (entry["address"], route["type"])
+    return entry
+
+
+def gather(subset=None, interfaces=None, destinations=None):
+    """The facts of this host in the netifs schema (docs/schema.md).
+
+    ``subset``: gather_subset names (default all); ``interfaces``: glob patterns, ``!`` excludes;
+    ``destinations``: addresses or host names to ask the kernel's route lookup about.
+    Raises ValueError for a bad argument, NetifsError when the kernel's answers cannot be used.
+    """
+    subsets = parse_subset(subset)
+    match = interface_matcher(interfaces)
+    dests = _destinations(destinations)
+    try:
+        conn = linux.open_conn()
+    except OSError as exc:
+        facts = _empty(subsets, "cannot open a netlink socket: %s" % exc)
+        if dests is not None:
+            facts["sources"] = [dict(destination=d[0], error=facts["missing"][0]["reason"]) for d in dests]
+        return facts
+    with conn:
+        holder = {}
+
+        def build(snap):
+            holder["names"] = model.link_names(snap.links)
+            return _facts(snap, subsets, match)
+        facts = linux.snapshot(conn, _need(subsets), build)
+        if dests is not None:
+            names = holder["names"]
+            index_of = {name: index for index, name in names.items()}
+            facts["sources"] = [_source(conn, d, index_of, names) for d in dests]
+    return facts

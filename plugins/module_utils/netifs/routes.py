@@ -1,0 +1,136 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) netifs.core contributors
+# BSD 2-Clause License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+"""Parser for ``RTM_NEWROUTE`` messages, single-path and multipath (``RTA_MULTIPATH``).
+
+Records carry interface indexes in ``interface``; the model resolves them to names and expands
+``nexthop_id`` into the nexthop object's hops.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import struct
+
+from .errors import ParseError
+from .formats import flag_names, ip_text
+from .netlink import attr_map, u32
+from .rtnetlink import FAMILY, RTMSG, RTNH_FLAGS, RT_TABLE_LOCAL, scope_name
+
+RTA_DST = 1
+RTA_SRC = 2
+RTA_OIF = 4
+RTA_GATEWAY = 5
+RTA_PRIORITY = 6
+RTA_PREFSRC = 7
+RTA_MULTIPATH = 9
+RTA_TABLE = 15
+RTA_VIA = 18
+RTA_PREF = 20
+RTA_NH_ID = 30
+
+RTNEXTHOP = struct.Struct("=HBBi")  # len, flags, hops (weight - 1), ifindex
+RTVIA_FAMILY = struct.Struct("=H")
+
+ROUTE_TYPES = ("unspec", "unicast", "local", "broadcast", "anycast", "multicast", "blackhole",
+               "unreachable", "prohibit", "throw", "nat", "xresolve")
+FORWARDING_TYPES = frozenset(("unicast", "local", "broadcast", "anycast", "multicast"))
+PROTOCOLS = {
+    0: "unspec", 1: "redirect", 2: "kernel", 3: "boot", 4: "static", 8: "gated", 9: "ra",
+    10: "mrt", 11: "zebra", 12: "bird", 13: "dnrouted", 14: "xorp", 15: "ntk", 16: "dhcp",
+    17: "mrouted", 18: "keepalived", 42: "babel", 99: "openr", 186: "bgp", 187: "isis",
+    188: "ospf", 189: "rip", 192: "eigrp",
+}
+# RFC 4191 preference as the kernel encodes it (ICMPV6_ROUTER_PREF_*).
+PREFERENCES = {0: "medium", 1: "high", 3: "low"}
+ROUTE_FLAGS = RTNH_FLAGS + ((0x200, "cloned"), (0x400, "equalize"), (0x800, "prefix"),
+                            (0x4000, "offload"), (0x8000, "trap"))
+ADDR_LEN = {4: 4, 6: 16}
+
+
+def is_local_table(buf, start):
+    """True for a route of the ``local`` table, read from the header alone (``rtm_table``)."""
+    return buf[start + 4] == RT_TABLE_LOCAL
+
+
+def _addr(buf, span, family, what):
+    raw = bytes(buf[span[0]:span[1]])
+    if len(raw) != ADDR_LEN[family]:
+        # Never let a malformed address become an on-link or default route.
+        raise ParseError(what, span[0], "%d-byte address in an IPv%d route" % (len(raw), family))
+    return ip_text(raw)
+
+
+def _via(buf, span, what):
+    """``RTA_VIA``: a gateway of another family (an IPv4 route through an IPv6 next hop)."""
+    if span[1] - span[0] < 2:
+        raise ParseError(what, span[0], "RTA_VIA of %d bytes" % (span[1] - span[0]))
+    family = FAMILY.get(RTVIA_FAMILY.unpack_from(buf, span[0])[0])
+    if family is None:
+        raise ParseError(what, span[0], "RTA_VIA of an unknown family")
+    return _addr(buf, (span[0] + 2, span[1]), family, what)
+
+
+def _gateway(buf, a, family, what):
+    if RTA_GATEWAY in a:
+        return _addr(buf, a[RTA_GATEWAY], family, what)
+    if RTA_VIA in a:
+        return _via(buf, a[RTA_VIA], what)
+    return None
+
+
+def _multipath(buf, span, family, what):
+    hops = []
+    off, stop = span
+    while off + RTNEXTHOP.size <= stop:
+        length, flags, weight, ifindex = RTNEXTHOP.unpack_from(buf, off)
+        if length < RTNEXTHOP.size or off + length > stop:
+            raise ParseError(what, off, "rtnexthop of %d bytes, %d left" % (length, stop - off))
+        a = attr_map(buf, off + RTNEXTHOP.size, off + length, what + " nexthop")
+        hops.append({"gateway": _gateway(buf, a, family, what), "interface": ifindex or None,
+                     "weight": weight + 1, "flags": flag_names(flags, RTNH_FLAGS)})
+        off += (length + 3) & ~3
+    return hops
+
+
+def _prefix(buf, a, key, plen, family, what):
+    if key in a:
+        return "%s/%d" % (_addr(buf, a[key], family, what), plen)
+    return "%s/%d" % ("0.0.0.0" if family == 4 else "::", plen)
+
+
+def parse_route(buf, start, stop):
+    """One ``RTM_NEWROUTE`` payload as a route record."""
+    if stop - start < RTMSG.size:
+        raise ParseError("RTM_NEWROUTE", 0, "payload of %d bytes, header needs %d" % (stop - start, RTMSG.size))
+    fam, dst_len, src_len, tos, table, proto, scope, rtype, flags = RTMSG.unpack_from(buf, start)
+    family = FAMILY.get(fam)
+    if family is None:
+        raise ParseError("RTM_NEWROUTE", 0, "address family %d" % fam)
+    what = "RTM_NEWROUTE IPv%d" % family
+    a = attr_map(buf, start + RTMSG.size, stop, what)
+    rec = {
+        "destination": _prefix(buf, a, RTA_DST, dst_len, family, what),
+        "family": family,
+        "type": ROUTE_TYPES[rtype] if rtype < len(ROUTE_TYPES) else str(rtype),
+        "table": u32(buf, a[RTA_TABLE], "RTA_TABLE") if RTA_TABLE in a else table,
+        "protocol": PROTOCOLS.get(proto) or str(proto),
+        "scope": scope_name(scope),
+        "metric": u32(buf, a[RTA_PRIORITY], "RTA_PRIORITY") if RTA_PRIORITY in a else 0,
+        "preference": PREFERENCES.get(buf[a[RTA_PREF][0]]) if RTA_PREF in a and family == 6 else None,
+        "gateway": _gateway(buf, a, family, what),
+        "interface": u32(buf, a[RTA_OIF], "RTA_OIF") if RTA_OIF in a else None,
+        "preferred_source": _addr(buf, a[RTA_PREFSRC], family, what) if RTA_PREFSRC in a else None,
+        "source": _prefix(buf, a, RTA_SRC, src_len, family, what) if src_len else None,
+        "tos": tos,
+        "flags": flag_names(flags, ROUTE_FLAGS),
+        "nexthop_id": u32(buf, a[RTA_NH_ID], "RTA_NH_ID") if RTA_NH_ID in a else None,
+        "nexthops": [],
+    }
+    if RTA_MULTIPATH in a:
+        rec["nexthops"] = _multipath(buf, a[RTA_MULTIPATH], family, what)
+    elif rec["type"] in FORWARDING_TYPES and rec["nexthop_id"] is None:
+        rec["nexthops"] = [{"gateway": rec["gateway"], "interface": rec["interface"], "weight": 1,
+                            "flags": flag_names(flags & 0xFF, RTNH_FLAGS)}]
+    return rec
