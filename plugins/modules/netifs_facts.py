@@ -28,7 +28,7 @@ description:
   - Can be used as a fact gatherer, so that M(ansible.builtin.gather_facts) and plays with
     C(gather_facts) run it; see the examples.
 author:
-  - netifs.core contributors
+  - netifs.core contributors (@netifs)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.facts

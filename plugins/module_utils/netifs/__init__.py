@@ -10,4 +10,4 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from .gather import gather  # noqa: F401
+from .facts import gather  # noqa: F401

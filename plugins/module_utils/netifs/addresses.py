@@ -29,15 +29,16 @@ IFA_FLAGS = 8
 INFINITY = 0xFFFFFFFF
 CACHEINFO = struct.Struct("=II")  # preferred, valid (the timestamps after them are not used)
 
-IFA_FLAG_NAMES = {
-    4: ((0x01, "secondary"),),
-    6: ((0x01, "temporary"),),
-}
 IFA_COMMON_FLAGS = (
     (0x02, "nodad"), (0x04, "optimistic"), (0x08, "dadfailed"), (0x10, "homeaddress"),
     (0x20, "deprecated"), (0x40, "tentative"), (0x80, "permanent"), (0x100, "managetempaddr"),
     (0x200, "noprefixroute"), (0x400, "mcautojoin"), (0x800, "stable_privacy"),
 )
+# Bit 0x01 is IFA_F_SECONDARY for IPv4 and IFA_F_TEMPORARY for IPv6.
+IFA_FLAG_NAMES = {
+    4: ((0x01, "secondary"),) + IFA_COMMON_FLAGS,
+    6: ((0x01, "temporary"),) + IFA_COMMON_FLAGS,
+}
 ADDR_LEN = {4: 4, 6: 16}
 
 
@@ -91,7 +92,7 @@ def parse_address(buf, start, stop):
         "broadcast": ip_text(_packed(buf, a[IFA_BROADCAST], family, what)) if IFA_BROADCAST in a else None,
         "peer": ip_text(peer) if peer != local else None,
         "label": name_text(cstring(buf, a[IFA_LABEL]))[0] if IFA_LABEL in a else None,
-        "flags": flag_names(flags, IFA_FLAG_NAMES[family] + IFA_COMMON_FLAGS),
+        "flags": flag_names(flags, IFA_FLAG_NAMES[family]),
         "zone": None,
         "preferred_lifetime": _lifetime(preferred),
         "valid_lifetime": _lifetime(valid),

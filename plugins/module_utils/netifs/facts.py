@@ -2,7 +2,7 @@
 # Copyright (c) netifs.core contributors
 # BSD 2-Clause License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
-"""``gather()``: the one entry point every door calls, and the checking of its arguments."""
+"""``gather()``, the one entry point every door calls, and the checking of its arguments."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -11,7 +11,7 @@ import fnmatch
 import socket
 
 from . import linux, model, select
-from .errors import NetifsError, NetlinkError, ParseError
+from .errors import NetlinkError, ParseError
 
 SUBSETS = ("interfaces", "addresses", "gateways", "routes", "multicast", "best_local", "stats")
 INTERFACE_SUBSETS = frozenset(("interfaces", "addresses", "multicast", "stats"))
@@ -72,7 +72,7 @@ def parse_destination(text):
     """``(family, packed, zone)`` for an address, or ``(None, None, None)`` for a host name."""
     if not isinstance(text, str) or not text.strip():
         raise ValueError("destination %r is not an address or host name" % (text,))
-    addr, _, zone = text.strip().partition("%")
+    addr, _sep, zone = text.strip().partition("%")
     for af, family in ((socket.AF_INET, 4), (socket.AF_INET6, 6)):
         try:
             return family, socket.inet_pton(af, addr), zone or None
@@ -131,7 +131,8 @@ def _facts(snap, subsets, match):
         for family in (4, 6):
             facts["all_ipv%d_addresses" % family] = [
                 a["address"] for i in shown.values() for a in i["addresses"] if a["family"] == family]
-    reported = [r for r in route_list if _route_shown(r, set(shown))]
+    shown_names = set(shown)
+    reported = [r for r in route_list if _route_shown(r, shown_names)]
     if "routes" in subsets:
         facts["routes"] = reported
     if "gateways" in subsets:

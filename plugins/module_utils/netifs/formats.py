@@ -57,6 +57,17 @@ def name_text(raw):
         return raw.decode("utf-8", "backslashreplace"), binascii.hexlify(raw).decode("ascii")
 
 
+_FLAG_NAMES = {}
+
+
 def flag_names(value, table):
-    """Names of the bits of ``value`` found in ``table`` ((bit, name) pairs), in table order."""
-    return [name for bit, name in table if value & bit]
+    """Names of the bits of ``value`` found in ``table`` ((bit, name) pairs), in table order.
+
+    Memoised: a dump repeats the same few flag words thousands of times. ``table`` must be a
+    module-level constant, since the cache knows it by identity.
+    """
+    key = (value, id(table))
+    names = _FLAG_NAMES.get(key)
+    if names is None:
+        names = _FLAG_NAMES[key] = tuple(name for bit, name in table if value & bit)
+    return list(names)
