@@ -15,7 +15,7 @@ __metaclass__ = type
 TABLE_RANK = {255: 0, 254: 1, 253: 2}
 # RFC 4191: high is preferred over medium over low; IPv4 routes have no preference.
 PREFERENCE_RANK = {"high": 0, "medium": 1, None: 1, "low": 2}
-UNUSABLE_HOP = frozenset(("dead", "linkdown", "blackhole"))
+UNUSABLE_HOP = frozenset(("dead", "linkdown", "unresolved", "blackhole"))
 DEFAULT_DESTINATIONS = {4: "0.0.0.0/0", 6: "::/0"}
 # Addresses the kernel does not pick as a source for traffic leaving the host.
 UNUSABLE_ADDRESS = frozenset(("tentative", "dadfailed", "deprecated"))
