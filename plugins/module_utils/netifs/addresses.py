@@ -14,7 +14,7 @@ import struct
 
 from .classify import classify_packed
 from .errors import ParseError
-from .formats import flag_names, ip_text, name_text, network_text
+from .formats import flag_names, ip_text, name_text, network_text, packed_address
 from .netlink import attr_map, cstring, u32
 from .rtnetlink import FAMILY, IFADDRMSG, scope_name
 
@@ -39,14 +39,6 @@ IFA_FLAG_NAMES = {
     4: ((0x01, "secondary"),) + IFA_COMMON_FLAGS,
     6: ((0x01, "temporary"),) + IFA_COMMON_FLAGS,
 }
-ADDR_LEN = {4: 4, 6: 16}
-
-
-def _packed(buf, span, family, what):
-    raw = bytes(buf[span[0]:span[1]])
-    if len(raw) != ADDR_LEN[family]:
-        raise ParseError(what, span[0], "%d-byte address in an IPv%d message" % (len(raw), family))
-    return raw
 
 
 def _lifetime(value):
@@ -71,10 +63,10 @@ def parse_address(buf, start, stop):
     # IFA_LOCAL is the local end; IFA_ADDRESS is the peer when the two differ (point-to-point).
     # IPv6 sends IFA_LOCAL only with a peer.
     if IFA_LOCAL in a:
-        local = _packed(buf, a[IFA_LOCAL], family, what)
-        peer = _packed(buf, a[IFA_ADDRESS], family, what) if IFA_ADDRESS in a else local
+        local = packed_address(buf, a[IFA_LOCAL], family, what)
+        peer = packed_address(buf, a[IFA_ADDRESS], family, what) if IFA_ADDRESS in a else local
     elif IFA_ADDRESS in a:
-        local = peer = _packed(buf, a[IFA_ADDRESS], family, what)
+        local = peer = packed_address(buf, a[IFA_ADDRESS], family, what)
     else:
         raise ParseError(what, 0, "neither IFA_LOCAL nor IFA_ADDRESS")
     flags = u32(buf, a[IFA_FLAGS], "IFA_FLAGS") if IFA_FLAGS in a else flags8
@@ -89,7 +81,7 @@ def parse_address(buf, start, stop):
         "family": family,
         "scope": scope_name(scope),
         "class": classify_packed(local),
-        "broadcast": ip_text(_packed(buf, a[IFA_BROADCAST], family, what)) if IFA_BROADCAST in a else None,
+        "broadcast": ip_text(packed_address(buf, a[IFA_BROADCAST], family, what)) if IFA_BROADCAST in a else None,
         "peer": ip_text(peer) if peer != local else None,
         "label": name_text(cstring(buf, a[IFA_LABEL]))[0] if IFA_LABEL in a else None,
         "flags": flag_names(flags, IFA_FLAG_NAMES[family]),
@@ -106,5 +98,5 @@ def parse_multicast(buf, start, stop):
     a = attr_map(buf, start + IFADDRMSG.size, stop, what)
     if IFA_MULTICAST not in a:
         raise ParseError(what, 0, "no IFA_MULTICAST")
-    return {"index": index, "address": ip_text(_packed(buf, a[IFA_MULTICAST], family, what)),
+    return {"index": index, "address": ip_text(packed_address(buf, a[IFA_MULTICAST], family, what)),
             "family": family}

@@ -29,6 +29,13 @@ class ParseError(NetifsError):
         super(ParseError, self).__init__("%s at offset %d: %s" % (what, offset, detail))
 
 
+def _strerror(code):
+    try:
+        return os.strerror(code)
+    except (ValueError, OverflowError):  # a code no errno has, e.g. from INT_MIN negated
+        return "unknown error"
+
+
 class NetlinkError(NetifsError):
     """The kernel answered a netlink request with an error (``NLMSG_ERROR``)."""
 
@@ -36,7 +43,7 @@ class NetlinkError(NetifsError):
         self.errno = code
         self.request = request
         self.extack = extack
-        text = "%s failed: [Errno %d] %s" % (request, code, os.strerror(code))
+        text = "%s failed: [Errno %d] %s" % (request, code, _strerror(code))
         if extack:
             text += " (%s)" % extack
         super(NetlinkError, self).__init__(text)

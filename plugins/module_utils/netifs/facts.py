@@ -15,13 +15,16 @@ from .errors import NetlinkError, ParseError
 
 SUBSETS = ("interfaces", "addresses", "gateways", "routes", "multicast", "best_local", "stats")
 INTERFACE_SUBSETS = frozenset(("interfaces", "addresses", "multicast", "stats"))
+# Route types that answer a lookup with "no": the destination cannot be reached through them.
+REJECT_TYPES = frozenset(("blackhole", "unreachable", "prohibit", "throw"))
 ATTEMPTS = linux.ATTEMPTS
 
 
 def parse_subset(values):
     """``gather_subset`` as ``setup`` reads it: names, ``all``, and ``!name`` exclusions.
 
-    Only exclusions means everything else. Raises ValueError naming an unknown entry.
+    Only exclusions means everything else; a name given explicitly survives every exclusion
+    (``['!all', 'routes']`` is routes). Raises ValueError naming an unknown entry.
     """
     if values is None:
         return set(SUBSETS)
@@ -29,21 +32,22 @@ def parse_subset(values):
         values = [v.strip() for v in values.split(",")]
     if not isinstance(values, (list, tuple)):
         raise ValueError("gather_subset must be a list of names, got %r" % (values,))
-    include, exclude = set(), set()
+    include, exclude, explicit = set(), set(), set()
     for value in values:
         if not isinstance(value, str):
             raise ValueError("gather_subset entry %r is not a string" % (value,))
-        name, target = (value[1:], exclude) if value.startswith("!") else (value, include)
-        if name == "all":
-            target.update(SUBSETS)
-        elif name in SUBSETS:
-            target.add(name)
-        else:
+        negated = value.startswith("!")
+        name = value[1:] if negated else value
+        if name != "all" and name not in SUBSETS:
             raise ValueError("unknown gather_subset entry %r; choose from all, %s (each may start with !)"
                              % (value, ", ".join(SUBSETS)))
-    if not include and not any(v == "!all" for v in values):
+        names = set(SUBSETS) if name == "all" else {name}
+        (exclude if negated else include).update(names)
+        if not negated and name != "all":
+            explicit.add(name)
+    if not include:
         include = set(SUBSETS)
-    return include - exclude
+    return include - (exclude - explicit)
 
 
 def interface_matcher(patterns):
@@ -118,10 +122,9 @@ def _route_shown(route, shown):
     return not names or bool(names & shown)
 
 
-def _facts(snap, subsets, match):
-    names = model.link_names(snap.links)
-    ifaces = model.interfaces(snap, names)
-    route_list = model.routes(snap.routes, names)
+def _facts(snap, resolver, subsets, match):
+    ifaces = model.interfaces(snap, resolver)
+    route_list = model.routes(snap, resolver)
     shown = {name: iface for name, iface in ifaces.items() if match(iface)}
     facts = {"schema": model.SCHEMA, "backend": linux.NAME, "subsets": sorted(subsets),
              "missing": snap.missing, "warnings": snap.warnings}
@@ -167,6 +170,13 @@ def _resolve(text):
     raise ValueError("%r resolves to no IPv4 or IPv6 address" % (text,))
 
 
+def _failed(dest, reason):
+    """A ``sources`` entry for a destination the kernel could not be asked about."""
+    entry = dict.fromkeys(("address", "family", "source", "interface", "gateway", "table", "type"))
+    entry.update(destination=dest[0], error=reason)
+    return entry
+
+
 def _source(conn, dest, index_of, names):
     text, family, packed, zone = dest
     entry = dict.fromkeys(("address", "source", "interface", "gateway", "table", "type", "error"))
@@ -187,7 +197,7 @@ def _source(conn, dest, index_of, names):
         return entry
     entry.update(source=route["preferred_source"], interface=names.get(route["interface"]),
                  gateway=route["gateway"], table=route["table"], type=route["type"])
-    if route["type"] != "unicast" and route["type"] != "local":
+    if route["type"] in REJECT_TYPES:
         entry["error"] = "the kernel's route to %s is of type %s" % (entry["address"], route["type"])
     return entry
 
@@ -205,19 +215,20 @@ def gather(subset=None, interfaces=None, destinations=None):
     try:
         conn = linux.open_conn()
     except OSError as exc:
-        facts = _empty(subsets, "cannot open a netlink socket: %s" % exc)
+        reason = "cannot open a netlink socket: %s" % exc
+        facts = _empty(subsets, reason)
         if dests is not None:
-            facts["sources"] = [dict(destination=d[0], error=facts["missing"][0]["reason"]) for d in dests]
+            facts["sources"] = [_failed(d, reason) for d in dests]
         return facts
     with conn:
         holder = {}
 
-        def build(snap):
-            holder["names"] = model.link_names(snap.links)
-            return _facts(snap, subsets, match)
+        def build(snap, lenient):
+            resolver = holder["resolver"] = model.Resolver(snap.links, lenient, snap.warnings)
+            return _facts(snap, resolver, subsets, match)
         facts = linux.snapshot(conn, _need(subsets), build)
         if dests is not None:
-            names = holder["names"]
+            names = holder["resolver"].names
             index_of = {name: index for index, name in names.items()}
             facts["sources"] = [_source(conn, d, index_of, names) for d in dests]
     return facts

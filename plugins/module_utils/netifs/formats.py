@@ -13,6 +13,7 @@ import socket
 from .errors import ParseError
 
 _FAMILY_BY_LEN = {4: (socket.AF_INET, 4), 16: (socket.AF_INET6, 6)}
+ADDR_LEN = {4: 4, 6: 16}
 
 
 def ip_text(packed, what="address"):
@@ -22,6 +23,16 @@ def ip_text(packed, what="address"):
     except KeyError:
         raise ParseError(what, 0, "an IP address of %d bytes" % len(packed))
     return socket.inet_ntop(af, packed)
+
+
+def packed_address(buf, span, family, what):
+    """The bytes of an address attribute, which must be as long as ``family`` (4 or 6) needs."""
+    raw = bytes(buf[span[0]:span[1]])
+    if len(raw) != ADDR_LEN[family]:
+        # Never guess the family from the length: a malformed gateway must not become another route.
+        raise ParseError(what, span[0], "%d-byte address where IPv%d needs %d"
+                         % (len(raw), family, ADDR_LEN[family]))
+    return raw
 
 
 def family_of(packed):
@@ -40,8 +51,8 @@ def network_text(packed, prefixlen):
 
 
 def mac_text(raw):
-    """Lower-case colon-separated link-layer address; None when empty or all zeros."""
-    if not raw or not any(raw):
+    """Lower-case colon-separated link-layer address; None when the link has none (empty)."""
+    if not raw:
         return None
     return binascii.hexlify(raw, ":").decode("ascii") if len(raw) > 1 else "%02x" % raw[0]
 

@@ -14,7 +14,7 @@ __metaclass__ = type
 import struct
 
 from .errors import ParseError
-from .formats import flag_names, ip_text, mac_text, name_text
+from .formats import flag_names, ip_text, mac_text, name_text, packed_address
 from .netlink import attr_map, cstring, iter_attrs, u32
 from .rtnetlink import IFF_FLAGS, IFINFOMSG
 
@@ -72,7 +72,12 @@ STP_STATES = {0: "off", 1: "kernel", 2: "user"}
 
 
 def _u8(buf, span):
+    """An optional u8: None when the attribute is empty, rather than a made-up value."""
     return buf[span[0]] if span[1] > span[0] else None
+
+
+def _flag(value):
+    return None if value is None else bool(value)
 
 
 def _u16(buf, span, fmt="=H"):
@@ -91,8 +96,10 @@ def _vxlan(buf, a):
            "port": _u16(buf, a[15], "!H") if 15 in a else None,
            "link_index": u32(buf, a[3], "IFLA_VXLAN_LINK") if 3 in a else None}
     for key, v4, v6 in (("local", 4, 17), ("group", 2, 16)):
-        span = a.get(v4) or a.get(v6)
-        out[key] = ip_text(bytes(buf[span[0]:span[1]]), "IFLA_VXLAN_" + key.upper()) if span else None
+        out[key] = None
+        for attr, family in ((v4, 4), (v6, 6)):
+            if attr in a:
+                out[key] = ip_text(packed_address(buf, a[attr], family, "IFLA_VXLAN_" + key.upper()))
     return out
 
 
@@ -108,7 +115,7 @@ def _bond(buf, a):
 def _bridge(buf, a):
     stp = u32(buf, a[5], "IFLA_BR_STP_STATE") if 5 in a else None
     return {"stp_state": STP_STATES.get(stp, stp),
-            "vlan_filtering": bool(_u8(buf, a[7])) if 7 in a else None}
+            "vlan_filtering": _flag(_u8(buf, a[7])) if 7 in a else None}
 
 
 KIND_DATA = {"vlan": _vlan, "vxlan": _vxlan, "tun": _tun, "bond": _bond, "bridge": _bridge}

@@ -12,6 +12,7 @@ pure parsers.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import errno
 import struct
 
 from . import procfs, rtnetlink as rt
@@ -19,7 +20,7 @@ from .addresses import parse_address, parse_multicast
 from .errors import DENIED, UNSUPPORTED, DumpInterrupted, NetlinkError, ParseError, TornSnapshot
 from .links import parse_link
 from .netlink import Conn
-from .nexthops import expand, parse_nexthop
+from .nexthops import parse_nexthop
 from .routes import is_local_table, parse_route
 
 NAME = "linux_rtnetlink"
@@ -29,12 +30,16 @@ PROC_MULTICAST = {4: ("/proc/net/igmp", procfs.parse_igmp), 6: ("/proc/net/igmp6
 
 
 class Snapshot:
-    """What one pass over the kernel's tables found, as parser records."""
+    """What one pass over the kernel's tables found, as parser records.
+
+    ``nexthops`` maps nexthop object ids to records, or is None when none were read.
+    """
 
     def __init__(self):
         self.links = []
         self.addresses = []
         self.routes = []
+        self.nexthops = None
         self.multicast = []
         self.missing = []
         self.warnings = []
@@ -45,10 +50,11 @@ class Snapshot:
     def collector(self, want, parse, out, skip=None):
         """A dump handler: parse messages of type ``want`` into ``out``; keep going past bad ones."""
         def handle(mtype, buf, start, stop):
-            if mtype != want or (skip is not None and skip(buf, start)):
+            if mtype != want:
                 return
             try:
-                out.append(parse(buf, start, stop))
+                if skip is None or not skip(buf, start, stop):
+                    out.append(parse(buf, start, stop))
             except ParseError as exc:
                 self.warnings.append("skipped a malformed message: %s" % exc)
             except (struct.error, IndexError, ValueError) as exc:
@@ -60,39 +66,37 @@ def open_conn():
     return Conn()
 
 
-def _dump(conn, snap, subset, family, mtype, payload, handler):
-    """One dump into ``handler``; False when this family or message is not offered here."""
+def _dump(conn, subset, mtype, payload, handler):
+    """One dump into ``handler``; returns the kernel's refusal (unsupported or denied) or None."""
     try:
         if conn.dump(mtype, payload, handler, "%s dump" % subset):
             raise TornSnapshot("the kernel flagged the %s dump as interrupted" % subset)
     except NetlinkError as exc:
-        if exc.errno in UNSUPPORTED:
-            return False
-        if exc.errno in DENIED:
-            snap.lose(subset, family, str(exc))
-            return False
+        if exc.errno in UNSUPPORTED or exc.errno in DENIED:
+            return exc
         raise
-    return True
+    return None
+
+
+def _refused(snap, subset, family, refusal):
+    """A denied dump is missing data; an unsupported one is an empty answer."""
+    if refusal is not None and refusal.errno in DENIED:
+        snap.lose(subset, family, str(refusal))
 
 
 def _routes(conn, snap):
     for af, family in FAMILIES:
         # One dump per family: some kernels answer AF_UNSPEC with IPv4 only.
         handler = snap.collector(rt.RTM_NEWROUTE, parse_route, snap.routes, skip=is_local_table)
-        _dump(conn, snap, "routes", family, rt.RTM_GETROUTE, rt.route_dump(af), handler)
+        _refused(snap, "routes", family, _dump(conn, "routes", rt.RTM_GETROUTE, rt.route_dump(af), handler))
     if any(r["nexthop_id"] is not None for r in snap.routes):
-        _resolve_nexthops(conn, snap)
-
-
-def _resolve_nexthops(conn, snap):
-    objects = []
-    handler = snap.collector(rt.RTM_NEWNEXTHOP, parse_nexthop, objects)
-    # Always AF_UNSPEC: a per-family dump leaves groups out.
-    _dump(conn, snap, "routes", None, rt.RTM_GETNEXTHOP, rt.family_dump(rt.AF_UNSPEC), handler)
-    by_id = {nh["id"]: nh for nh in objects}
-    for route in snap.routes:
-        if route["nexthop_id"] is not None:
-            route["nexthops"] = expand(route["nexthop_id"], by_id)
+        objects = []
+        handler = snap.collector(rt.RTM_NEWNEXTHOP, parse_nexthop, objects)
+        # Always AF_UNSPEC: a per-family dump leaves groups out.
+        refusal = _dump(conn, "routes", rt.RTM_GETNEXTHOP, rt.family_dump(rt.AF_UNSPEC), handler)
+        _refused(snap, "routes", None, refusal)
+        if refusal is None:
+            snap.nexthops = {nh["id"]: nh for nh in objects}
 
 
 def _read(path):
@@ -102,28 +106,31 @@ def _read(path):
 
 def _multicast(conn, snap):
     for af, family in FAMILIES:
-        # Replies carry RTM_GETMULTICAST as their type, not RTM_NEWMULTICAST.
         handler = snap.collector(rt.RTM_GETMULTICAST, parse_multicast, snap.multicast)
-        if _dump(conn, snap, "multicast", family, rt.RTM_GETMULTICAST, rt.family_dump(af), handler):
+        refusal = _dump(conn, "multicast", rt.RTM_GETMULTICAST, rt.family_dump(af), handler)
+        if refusal is None:
             continue
+        # Older kernels have no multicast dump for a family; /proc has the same table.
         path, parse = PROC_MULTICAST[family]
         try:
             snap.multicast.extend(parse(_read(path)))
         except (IOError, OSError) as exc:
-            if family == 6 and getattr(exc, "errno", None) == 2:
-                continue  # no igmp6 file: IPv6 is not there at all
-            snap.lose("multicast", family, "%s: %s" % (path, exc))
+            if refusal.errno in UNSUPPORTED and getattr(exc, "errno", None) == errno.ENOENT and family == 6:
+                continue  # neither a dump nor igmp6: this kernel has no IPv6 at all
+            snap.lose("multicast", family, "%s; %s: %s" % (refusal, path, exc))
         except ParseError as exc:
-            snap.lose("multicast", family, str(exc))
+            snap.lose("multicast", family, "%s; %s" % (refusal, exc))
 
 
 def _take(conn, need):
     snap = Snapshot()
     handler = snap.collector(rt.RTM_NEWLINK, parse_link, snap.links)
-    _dump(conn, snap, "interfaces", None, rt.RTM_GETLINK, rt.link_dump("stats" in need), handler)
+    _refused(snap, "interfaces", None,
+             _dump(conn, "interfaces", rt.RTM_GETLINK, rt.link_dump("stats" in need), handler))
     if "addresses" in need:
         handler = snap.collector(rt.RTM_NEWADDR, parse_address, snap.addresses)
-        _dump(conn, snap, "addresses", None, rt.RTM_GETADDR, rt.family_dump(rt.AF_UNSPEC), handler)
+        _refused(snap, "addresses", None,
+                 _dump(conn, "addresses", rt.RTM_GETADDR, rt.family_dump(rt.AF_UNSPEC), handler))
     if "routes" in need:
         _routes(conn, snap)
     if "multicast" in need:
@@ -132,15 +139,18 @@ def _take(conn, need):
 
 
 def snapshot(conn, need, build, attempts=ATTEMPTS):
-    """``build(snapshot)`` of a consistent snapshot of what ``need`` names (``addresses``,
-    ``routes``, ``multicast``, ``stats``; links always).
+    """``build(snapshot, lenient)`` of a consistent snapshot of what ``need`` names
+    (``addresses``, ``routes``, ``multicast``, ``stats``; links always).
 
     The whole snapshot is taken again when a dump was interrupted or ``build`` finds it torn
-    (``TornSnapshot``), at most ``attempts`` times.
+    (``TornSnapshot``), at most ``attempts`` times. On the last attempt, if malformed messages
+    were skipped (they can explain a dangling reference that no retake will mend), ``build`` is
+    asked to be lenient: to drop such references with a warning instead.
     """
-    for _attempt in range(attempts):
+    for attempt in range(attempts):
         try:
-            return build(_take(conn, need))
+            snap = _take(conn, need)
+            return build(snap, attempt == attempts - 1 and bool(snap.warnings))
         except TornSnapshot:
             continue
     raise DumpInterrupted("the kernel's tables changed during each of %d snapshots; netifs gave "

@@ -13,58 +13,95 @@ import struct
 
 from . import select
 from .errors import TornSnapshot
+from .nexthops import expand
 
 SCHEMA = 1
 
 
-def _name(names, index):
-    if index is None:
+class Resolver:
+    """Interface index -> name for one snapshot.
+
+    A record naming an index the snapshot does not hold means the tables changed between two
+    dumps: ``TornSnapshot``, so the snapshot is retaken. A ``lenient`` resolver (the last attempt,
+    when malformed messages were skipped and may be the reason) drops the reference instead and
+    says so in ``warnings``.
+    """
+
+    def __init__(self, links, lenient, warnings):
+        self.names = {link["index"]: link["name"] for link in links}
+        self.lenient = lenient
+        self.warnings = warnings
+
+    def dangling(self, what):
+        if not self.lenient:
+            raise TornSnapshot(what)
+        self.warnings.append("dropped a reference: %s" % what)
+
+    def name(self, index, what):
+        if index is None or index in self.names:
+            return self.names.get(index)
+        self.dangling("%s names interface index %d, which the snapshot does not hold" % (what, index))
         return None
-    try:
-        return names[index]
-    except KeyError:
-        raise TornSnapshot("interface index %d is gone" % index)
 
 
-def link_names(links):
-    return {link["index"]: link["name"] for link in links}
-
-
-def _relatives(link, names):
+def _relatives(link, resolver):
     """Replace the parser's index references with names (``master``, ``parent``/``peer``)."""
-    link["master"] = _name(names, link.pop("master_index"))
+    names = resolver.names
+    link["master"] = resolver.name(link.pop("master_index"), "the master of %s" % link["name"])
     index = link.pop("link_index")
+    if "link_index" in link["kind_data"]:  # vxlan: its lower device is IFLA_VXLAN_LINK
+        index = link["kind_data"].pop("link_index")
+        link["kind_data"]["link"] = names.get(index)
     local = index and index != link["index"] and link["link_netnsid"] is None
     link["peer"] = names.get(index) if local and link["kind"] == "veth" else None
     link["parent"] = names.get(index) if local and link["kind"] != "veth" else None
-    if "link_index" in link["kind_data"]:
-        link["kind_data"]["link"] = names.get(link["kind_data"].pop("link_index"))
 
 
-def interfaces(snap, names):
+def interfaces(snap, resolver):
     """Every interface as a schema record (unfiltered), with addresses and memberships."""
     out = {}
     for link in snap.links:
-        _relatives(link, names)
+        _relatives(link, resolver)
         link["addresses"] = []
         link["multicast"] = []
         out[link["name"]] = link
+    by_index = {link["index"]: link for link in snap.links}
     for addr in snap.addresses:
-        iface = out[_name(names, addr.pop("index"))]
+        iface = by_index.get(addr.pop("index"))
+        if iface is None:
+            resolver.dangling("address %s is on an interface the snapshot does not hold" % addr["address"])
+            continue
         if addr["family"] == 6 and addr["scope"] == "link":
             addr["zone"] = iface["name"]
         iface["addresses"].append(addr)
     for group in snap.multicast:
-        out[_name(names, group.pop("index"))]["multicast"].append(group)
+        iface = by_index.get(group.pop("index"))
+        if iface is None:
+            resolver.dangling("group %s is on an interface the snapshot does not hold" % group["address"])
+            continue
+        iface["multicast"].append(group)
     return out
 
 
-def routes(records, names):
-    for route in records:
-        route["interface"] = _name(names, route["interface"])
+def _expand(route, nexthops, resolver):
+    """The hops of a route that names a nexthop object, when the objects were read."""
+    if route["nexthop_id"] is None or nexthops is None:
+        return route["nexthops"]
+    try:
+        return expand(route["nexthop_id"], nexthops)
+    except TornSnapshot as exc:
+        resolver.dangling("route %s: %s" % (route["destination"], exc))
+        return []
+
+
+def routes(snap, resolver):
+    for route in snap.routes:
+        what = "route %s" % route["destination"]
+        route["nexthops"] = _expand(route, snap.nexthops, resolver)
+        route["interface"] = resolver.name(route["interface"], what)
         for hop in route["nexthops"]:
-            hop["interface"] = _name(names, hop["interface"])
-    return records
+            hop["interface"] = resolver.name(hop["interface"], what)
+    return snap.routes
 
 
 def gateways(route_list):

@@ -101,7 +101,7 @@ def attr_map(buf, start, stop, what="attributes"):
             raise ParseError(what, off - start, "attribute %d claims %d bytes, %d left"
                              % (atype & NLA_TYPE_MASK, alen, stop - off))
         out[atype & NLA_TYPE_MASK] = (off + 4, end)
-        off = (end + 3) & ~3
+        off += (alen + 3) & ~3  # aligned relative to the message, as iter_attrs does
     return out
 
 
@@ -110,6 +110,12 @@ def cstring(buf, span):
     raw = bytes(buf[span[0]:span[1]])
     nul = raw.find(b"\0")
     return raw if nul < 0 else raw[:nul]
+
+
+def u8(buf, span, what):
+    if span[1] <= span[0]:
+        raise ParseError(what, span[0], "u8 attribute has no byte")
+    return buf[span[0]]
 
 
 def u32(buf, span, what):

@@ -14,7 +14,7 @@ __metaclass__ = type
 import struct
 
 from .errors import ParseError, TornSnapshot
-from .formats import flag_names, ip_text
+from .formats import flag_names, ip_text, packed_address
 from .netlink import attr_map, u32
 from .rtnetlink import FAMILY, NHMSG, RTNH_FLAGS
 
@@ -50,10 +50,9 @@ def parse_nexthop(buf, start, stop):
     what = "RTM_NEWNEXTHOP id %d" % nid
     gateway = None
     if NHA_GATEWAY in a:
-        raw = bytes(buf[a[NHA_GATEWAY][0]:a[NHA_GATEWAY][1]])
-        if {4: 4, 6: 16}.get(FAMILY.get(family)) != len(raw):
-            raise ParseError(what, a[NHA_GATEWAY][0], "%d-byte gateway for family %d" % (len(raw), family))
-        gateway = ip_text(raw)
+        if family not in FAMILY:
+            raise ParseError(what, 0, "a gateway in a nexthop of address family %d" % family)
+        gateway = ip_text(packed_address(buf, a[NHA_GATEWAY], FAMILY[family], what))
     return {
         "id": nid,
         "group": _group(buf, a[NHA_GROUP], what) if NHA_GROUP in a else None,

@@ -14,8 +14,8 @@ __metaclass__ = type
 import struct
 
 from .errors import ParseError
-from .formats import flag_names, ip_text
-from .netlink import attr_map, u32
+from .formats import ADDR_LEN, flag_names, ip_text, packed_address
+from .netlink import attr_map, u32, u8
 from .rtnetlink import FAMILY, RTMSG, RTNH_FLAGS, RT_TABLE_LOCAL, scope_name
 
 RTA_DST = 1
@@ -46,20 +46,18 @@ PROTOCOLS = {
 PREFERENCES = {0: "medium", 1: "high", 3: "low"}
 ROUTE_FLAGS = RTNH_FLAGS + ((0x200, "cloned"), (0x400, "equalize"), (0x800, "prefix"),
                             (0x4000, "offload"), (0x8000, "trap"))
-ADDR_LEN = {4: 4, 6: 16}
 
 
-def is_local_table(buf, start):
-    """True for a route of the ``local`` table, read from the header alone (``rtm_table``)."""
-    return buf[start + 4] == RT_TABLE_LOCAL
+def is_local_table(buf, start, stop):
+    """True for a route of the ``local`` table, read from the header alone (``rtm_table``).
+
+    A message too short for its header is not skipped here: the parser reports it.
+    """
+    return stop - start >= RTMSG.size and buf[start + 4] == RT_TABLE_LOCAL
 
 
 def _addr(buf, span, family, what):
-    raw = bytes(buf[span[0]:span[1]])
-    if len(raw) != ADDR_LEN[family]:
-        # Never let a malformed address become an on-link or default route.
-        raise ParseError(what, span[0], "%d-byte address in an IPv%d route" % (len(raw), family))
-    return ip_text(raw)
+    return ip_text(packed_address(buf, span, family, what))
 
 
 def _via(buf, span, what):
@@ -95,9 +93,15 @@ def _multipath(buf, span, family, what):
 
 
 def _prefix(buf, a, key, plen, family, what):
+    if plen > ADDR_LEN[family] * 8:
+        raise ParseError(what, 0, "prefix length %d in an IPv%d route" % (plen, family))
     if key in a:
         return "%s/%d" % (_addr(buf, a[key], family, what), plen)
-    return "%s/%d" % ("0.0.0.0" if family == 4 else "::", plen)
+    if plen:
+        # The kernel always sends the prefix it has a length for; inventing zeros would
+        # turn a malformed route into a wide one.
+        raise ParseError(what, 0, "prefix length %d without its address" % plen)
+    return "0.0.0.0/0" if family == 4 else "::/0"
 
 
 def parse_route(buf, start, stop):
@@ -118,7 +122,7 @@ def parse_route(buf, start, stop):
         "protocol": PROTOCOLS.get(proto) or str(proto),
         "scope": scope_name(scope),
         "metric": u32(buf, a[RTA_PRIORITY], "RTA_PRIORITY") if RTA_PRIORITY in a else 0,
-        "preference": PREFERENCES.get(buf[a[RTA_PREF][0]]) if RTA_PREF in a and family == 6 else None,
+        "preference": PREFERENCES.get(u8(buf, a[RTA_PREF], "RTA_PREF")) if RTA_PREF in a and family == 6 else None,
         "gateway": _gateway(buf, a, family, what),
         "interface": u32(buf, a[RTA_OIF], "RTA_OIF") if RTA_OIF in a else None,
         "preferred_source": _addr(buf, a[RTA_PREFSRC], family, what) if RTA_PREFSRC in a else None,

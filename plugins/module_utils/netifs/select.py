@@ -62,7 +62,10 @@ def default_hops(routes, family):
 
 
 def usable_address(addr):
-    return addr["scope"] in USABLE_SCOPES and not UNUSABLE_ADDRESS.intersection(addr["flags"])
+    """An address the kernel may pick as the source of outgoing traffic (a joined multicast
+    group, ``autojoin``, has global scope but is never a source)."""
+    return (addr["scope"] in USABLE_SCOPES and addr["class"] != "multicast"
+            and not UNUSABLE_ADDRESS.intersection(addr["flags"]))
 
 
 def _record(addr, ifname):
