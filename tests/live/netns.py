@@ -194,19 +194,10 @@ def collection_tree(base):
     return str(base)
 
 
-def run_module(ns, args, collections_path):
-    """``ansible localhost -m netifs.core.netifs_facts -a ARGS`` run inside ``ns``.
-
-    ``args`` is a dict (sent as JSON) or a ``k=v`` string. Returns the module's result for
-    localhost (``ansible_facts``, ``changed``, ...). ansible-core 2.19 no longer ships a ``json``
-    stdout callback (``ansible.builtin.json`` redirects to ansible.posix), so the result is read
-    from the builtin ``tree`` callback's file (``ansible -t DIR`` writes ``DIR/localhost``), or else
-    from the ``minimal`` callback's ``localhost | STATUS => {json}`` on stdout.
-    """
+def ansible_env(collections_path):
+    """The environment for ``ansible`` commands of the venv running the tests, and its base dir."""
     bindir = os.path.dirname(sys.executable)
-    ansible = os.path.join(bindir, "ansible")
     base = str(collections_path)
-    tree = tempfile.mkdtemp(prefix="tree-", dir=base)
     env = dict(os.environ)
     env.update({
         "ANSIBLE_COLLECTIONS_PATH": base,
@@ -219,6 +210,32 @@ def run_module(ns, args, collections_path):
         "ANSIBLE_REMOTE_TEMP": os.path.join(base, "tmp-remote"),
         "PATH": bindir + os.pathsep + env.get("PATH", ""),
     })
+    return env, base
+
+
+def run_playbook(ns, playbook, collections_path):
+    """``ansible-playbook PLAYBOOK`` run inside ``ns`` against localhost; raises on failure."""
+    env, _base = ansible_env(collections_path)
+    argv = ["ip", "netns", "exec", ns.name, os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+            "-c", "local", "-i", "localhost,", str(playbook)]
+    proc = run(argv, check=False, env=env)
+    if proc.returncode:
+        raise CommandError(argv, proc.returncode, proc.stdout, proc.stderr)
+    return proc.stdout
+
+
+def run_module(ns, args, collections_path):
+    """``ansible localhost -m netifs.core.netifs_facts -a ARGS`` run inside ``ns``.
+
+    ``args`` is a dict (sent as JSON) or a ``k=v`` string. Returns the module's result for
+    localhost (``ansible_facts``, ``changed``, ...). ansible-core 2.19 no longer ships a ``json``
+    stdout callback (``ansible.builtin.json`` redirects to ansible.posix), so the result is read
+    from the builtin ``tree`` callback's file (``ansible -t DIR`` writes ``DIR/localhost``), or else
+    from the ``minimal`` callback's ``localhost | STATUS => {json}`` on stdout.
+    """
+    env, base = ansible_env(collections_path)
+    ansible = os.path.join(os.path.dirname(sys.executable), "ansible")
+    tree = tempfile.mkdtemp(prefix="tree-", dir=base)
     module_args = json.dumps(args) if isinstance(args, dict) else args
     argv = ["ip", "netns", "exec", ns.name, ansible, "localhost", "-c", "local", "-i", "localhost,",
             "-t", tree, "-m", "netifs.core.netifs_facts", "-a", module_args]

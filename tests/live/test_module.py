@@ -8,6 +8,7 @@ netifs.core.netifs_facts``) gives the engine's facts, names untemplated."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import json
 import os
 
 import pytest
@@ -55,3 +56,36 @@ def test_module_in_namespace(lan, collections_path):
     assert facts["interfaces"]["vb"]["alias"] == scenarios.ALIAS
     # (key order does not survive Ansible: its result files are written with sorted keys)
     assert_equal(sorted(facts["interfaces"]), sorted(kv.links(lan.ns)), "interfaces, module vs kernel")
+
+
+GATHER_FACTS_PLAY = """
+- hosts: localhost
+  gather_facts: true
+  vars:
+    ansible_facts_modules: [netifs.core.netifs_facts]
+  module_defaults:
+    netifs.core.netifs_facts:
+      gather_subset: [best_local, routes]
+  tasks:
+    - name: Keep what gather_facts put in ansible_facts
+      ansible.builtin.copy:
+        content: "{{ ansible_facts.netifs | to_json }}"
+        dest: "%s"
+        mode: "0600"
+"""
+
+
+def test_module_as_fact_gatherer(routes, collections_path, tmp_path):
+    """``gather_facts`` runs the module (``ansible_facts_modules``) with its ``module_defaults``."""
+    out = tmp_path / "netifs.json"
+    play = tmp_path / "play.yml"
+    play.write_text(GATHER_FACTS_PLAY % out)
+    netns.run_playbook(routes.ns, play, collections_path)
+    facts = json.loads(out.read_text())
+    engine = routes.gather(subset=["best_local", "routes"])
+    assert facts["subsets"] == ["best_local", "routes"]
+    assert "interfaces" not in facts
+    for key in ("best_local", "default_ipv4", "default_ipv6"):
+        assert_equal(facts[key], engine[key], "%s, gather_facts vs engine" % key)
+    assert_same_multiset([canon(x) for x in facts["routes"]], [canon(x) for x in engine["routes"]],
+                         "routes, gather_facts vs engine")
