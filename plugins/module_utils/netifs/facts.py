@@ -7,7 +7,6 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import fnmatch
 import socket
 
 from . import linux, model, select
@@ -57,6 +56,7 @@ def interface_matcher(patterns):
     """
     if patterns is None:
         return lambda iface: True
+    import fnmatch  # here, not at the top: it brings in re, and most runs give no pattern
     if isinstance(patterns, str) or not isinstance(patterns, (list, tuple)):
         raise ValueError("interfaces must be a list of glob patterns, got %r" % (patterns,))
     for p in patterns:

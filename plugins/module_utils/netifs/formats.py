@@ -16,13 +16,25 @@ _FAMILY_BY_LEN = {4: (socket.AF_INET, 4), 16: (socket.AF_INET6, 6)}
 ADDR_LEN = {4: 4, 6: 16}
 
 
+_TEXT = {}
+_TEXT_LIMIT = 65536  # bounds the memo in a long-running process (a Salt minion)
+
+
 def ip_text(packed, what="address"):
-    """Text form of a 4- or 16-byte address; anything else is a ParseError."""
-    try:
-        af = _FAMILY_BY_LEN[len(packed)][0]
-    except KeyError:
-        raise ParseError(what, 0, "an IP address of %d bytes" % len(packed))
-    return socket.inet_ntop(af, packed)
+    """Text form of a 4- or 16-byte address; anything else is a ParseError.
+
+    Memoised: gateways, sources and multicast groups repeat thousands of times in one dump.
+    """
+    text = _TEXT.get(packed)
+    if text is None:
+        try:
+            af = _FAMILY_BY_LEN[len(packed)][0]
+        except KeyError:
+            raise ParseError(what, 0, "an IP address of %d bytes" % len(packed))
+        if len(_TEXT) >= _TEXT_LIMIT:
+            _TEXT.clear()
+        text = _TEXT[packed] = socket.inet_ntop(af, packed)
+    return text
 
 
 def packed_address(buf, span, family, what):

@@ -192,3 +192,15 @@ def parse_link(buf, start, stop):
     if IFLA_STATS64 in a:
         rec["stats"] = _stats(buf, a[IFLA_STATS64])
     return rec
+
+
+def stub_link(index, raw_name):
+    """An interface known only by index and name (from ``if_nameindex(3)``), every other key null."""
+    name, name_hex = name_text(raw_name)
+    rec = {"index": index, "name": name, "altnames": [], "kind": None, "kind_data": {}, "slave_kind": None,
+           "type": None, "mac": None, "permanent_mac": None, "mtu": None, "min_mtu": None, "max_mtu": None,
+           "flags": [], "oper_state": "unknown", "carrier": None, "master_index": None, "link_index": None,
+           "link_netnsid": None, "alias": None}
+    if name_hex:
+        rec["name_bytes"] = name_hex
+    return rec

@@ -13,12 +13,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import errno
+import os
+import socket
 import struct
 
 from . import procfs, rtnetlink as rt
 from .addresses import parse_address, parse_multicast
 from .errors import DENIED, UNSUPPORTED, DumpInterrupted, NetlinkError, ParseError, TornSnapshot
-from .links import parse_link
+from .links import parse_link, stub_link
 from .netlink import Conn
 from .nexthops import parse_nexthop
 from .routes import is_local_table, parse_route
@@ -122,11 +124,24 @@ def _multicast(conn, snap):
             snap.lose("multicast", family, "%s; %s" % (refusal, exc))
 
 
+def _stub_links(snap):
+    """When the link dump is denied (some sandboxes, Android), name the interfaces through
+    ``if_nameindex(3)``, an ioctl, so that addresses and routes still have their interfaces."""
+    try:
+        pairs = socket.if_nameindex()
+    except OSError as exc:
+        snap.warnings.append("if_nameindex: %s" % exc)
+        return
+    snap.links = [stub_link(index, os.fsencode(name)) for index, name in pairs]
+
+
 def _take(conn, need):
     snap = Snapshot()
     handler = snap.collector(rt.RTM_NEWLINK, parse_link, snap.links)
-    _refused(snap, "interfaces", None,
-             _dump(conn, "interfaces", rt.RTM_GETLINK, rt.link_dump("stats" in need), handler))
+    refusal = _dump(conn, "interfaces", rt.RTM_GETLINK, rt.link_dump("stats" in need), handler)
+    _refused(snap, "interfaces", None, refusal)
+    if refusal is not None and refusal.errno in DENIED:
+        _stub_links(snap)
     if "addresses" in need:
         handler = snap.collector(rt.RTM_NEWADDR, parse_address, snap.addresses)
         _refused(snap, "addresses", None,

@@ -35,7 +35,9 @@ class Resolver:
     def dangling(self, what):
         if not self.lenient:
             raise TornSnapshot(what)
-        self.warnings.append("dropped a reference: %s" % what)
+        text = "dropped a reference: %s" % what
+        if text not in self.warnings:  # a route and its hop name the same index
+            self.warnings.append(text)
 
     def name(self, index, what):
         if index is None or index in self.names:

@@ -51,10 +51,13 @@ def default_routes(routes, family):
     return [r for r in candidates if _rank(r) == best]
 
 
-def default_hops(routes, family):
-    """The usable next hops of the chosen default route(s), in order, without repeats."""
+def default_hops(routes, family, chosen=None):
+    """The usable next hops of the chosen default route(s), in order, without repeats.
+
+    ``chosen``: what ``default_routes`` returned, when the caller has it already.
+    """
     hops = []
-    for route in default_routes(routes, family):
+    for route in default_routes(routes, family) if chosen is None else chosen:
         for hop in usable_hops(route):
             if hop not in hops:
                 hops.append(hop)
@@ -77,9 +80,10 @@ def best_local(routes, interfaces, family):
 
     ``interfaces`` is ``netifs.interfaces`` with addresses; returns ``[{address, prefixlen, interface}]``.
     """
-    sources = [r["preferred_source"] for r in default_routes(routes, family) if r["preferred_source"]]
+    chosen = default_routes(routes, family)
+    sources = [r["preferred_source"] for r in chosen if r["preferred_source"]]
     names = []
-    for hop in default_hops(routes, family):
+    for hop in default_hops(routes, family, chosen):
         if hop["interface"] in interfaces and hop["interface"] not in names:
             names.append(hop["interface"])
     picked = {}  # address -> record, in insertion order
