@@ -62,8 +62,8 @@ def assert_same_multiset(actual, expected, what, label=None):
         if cand is not None and isinstance(cand, dict):
             unpaired.remove(cand)
             fields = sorted(set(rec) | set(cand))
-            diffs = ["    %s: kernel %s, engine %s" % (k, canon(rec.get(k, "<absent>")),
-                                                      canon(cand.get(k, "<absent>")))
+            diffs = ["    %s: kernel %s, engine %s"
+                     % (k, canon(rec.get(k, "<absent>")), canon(cand.get(k, "<absent>")))
                      for k in fields if rec.get(k, "<absent>") != cand.get(k, "<absent>")]
             lines.append("  %s differs:\n%s" % (name, "\n".join(diffs)))
         else:

@@ -456,7 +456,7 @@ def route_get(ns, destination):
     Returns ``{address, family, source, interface, gateway, table, type}`` or
     ``{error: stderr}``.
     """
-    addr, _, zone = destination.partition("%")
+    addr, _sep, zone = destination.partition("%")
     family = family_of(addr)
     argv = ["-d", "-j", "-%d" % family, "route", "get", addr]
     if zone:

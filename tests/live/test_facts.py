@@ -378,7 +378,7 @@ def engine_source(s, zone):
     for key in ("address", "source"):
         value = out.get(key)
         if isinstance(value, str) and "%" in value:
-            addr, _, z = value.partition("%")
+            addr, _sep, z = value.partition("%")
             if z == (zone or out.get("interface")):
                 out[key] = addr  # a zone is fine where it names the right interface
     return out
@@ -441,7 +441,7 @@ def test_noipv6_gives_an_empty_ipv6_side(noipv6):
     six = {
         "missing": f["missing"],
         "all_ipv6_addresses": f["all_ipv6_addresses"],
-        "ipv6 addresses": [a for _, r in each_interface(f) for a in r["addresses"] if a["family"] == 6],
+        "ipv6 addresses": [a for _name, r in each_interface(f) for a in r["addresses"] if a["family"] == 6],
         "ipv6 routes": [r for r in f["routes"] if r["family"] == 6],
         "ipv6 gateways": [g for g in f["gateways"] if g["family"] == 6],
         "best_local.ipv6": f["best_local"]["ipv6"],
