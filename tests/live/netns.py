@@ -172,9 +172,12 @@ class Netns:
         return run_module(self, args, collections_path)
 
 
-def run_engine(ns, **kwargs):
-    """``netifs.gather(**kwargs)`` run inside ``ns``; the facts as parsed JSON."""
-    argv = ["ip", "netns", "exec", ns.name, sys.executable, GATHER_SCRIPT, json.dumps(kwargs)]
+def run_engine(ns, as_user=None, **kwargs):
+    """``netifs.gather(**kwargs)`` run inside ``ns`` (as uid/gid ``as_user`` when given, through
+    ``setpriv``); the facts as parsed JSON."""
+    drop = [] if as_user is None else ["setpriv", "--reuid=%d" % as_user, "--regid=%d" % as_user,
+                                       "--clear-groups", "--inh-caps=-all"]
+    argv = ["ip", "netns", "exec", ns.name] + drop + [sys.executable, "-B", GATHER_SCRIPT, json.dumps(kwargs)]
     return parse_json(run(argv).stdout, argv)
 
 

@@ -544,6 +544,25 @@ def test_interface_filter_matches_altnames(lan):
     assert_equal(list(f["interfaces"]), ["va"], "interfaces selected by altname")
 
 
+NOBODY = 65534
+
+
+def test_unprivileged_user_gets_the_same_facts(routes):
+    """The engine needs no root: as nobody, with no capabilities, it reads the same tables."""
+    subset = ["all", "!stats"]
+    facts = netns.run_engine(routes.ns, as_user=NOBODY, subset=subset)
+    root = netns.run_engine(routes.ns, subset=subset)
+    assert (facts["missing"], facts["warnings"]) == ([], [])
+    for key in ("routes", "gateways", "best_local", "default_ipv4", "default_ipv6", "all_ipv4_addresses",
+                "all_ipv6_addresses"):
+        assert_equal(facts[key], root[key], "%s, nobody vs root" % key)
+    strip = ("preferred_lifetime", "valid_lifetime")
+    for name, rec in root["interfaces"].items():
+        for which in (rec, facts["interfaces"][name]):
+            which["addresses"] = [{k: v for k, v in a.items() if k not in strip} for a in which["addresses"]]
+    assert_equal(facts["interfaces"], root["interfaces"], "interfaces, nobody vs root")
+
+
 def test_name_that_is_not_utf8():
     """A name with a byte that is not UTF-8 comes back with a \\xNN escape and its name_bytes.
     (Its own namespace: ``ip -j`` would print that byte raw, which is not JSON text.)"""
