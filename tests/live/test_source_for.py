@@ -1,0 +1,93 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) netifs.core contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""``source_for`` worked out from gathered facts against ``ip route get`` in the same namespace,
+for a grid of destinations: both ends of every route's prefix, the host's own and broadcast
+addresses, loopback, link-local destinations with a zone, and what no route covers."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import ipaddress
+import json
+import os
+import sys
+
+import pytest
+
+import kernel_view as kv
+import netns
+from compare import assert_equal
+
+# The facts are gathered in the namespace; the computation from them is pure, so it runs here.
+sys.path.insert(0, os.path.join(netns.REPO, "plugins", "module_utils"))
+from netifs.source_selection import source_for  # noqa: E402  pylint: disable=wrong-import-position
+
+pytestmark = pytest.mark.usefixtures("engine_present")
+
+
+def _prefix_ends(cidr):
+    net = ipaddress.ip_network(cidr)
+    if net.prefixlen == 0:
+        return []
+    if net.num_addresses <= 2:
+        return [str(net.network_address)]
+    return [str(net.network_address + 1), str(net.broadcast_address - 1)]
+
+
+def _policy_prefixes(ns):
+    """Prefixes that an ``ip rule`` with a destination selector steers elsewhere."""
+    out = []
+    for family in (4, 6):
+        for rule in ns.ipj("-%d" % family, "rule"):
+            if rule.get("dst") and rule.get("dst") != "all":
+                out.append(ipaddress.ip_network("%s/%s" % (rule["dst"], rule.get("dstlen", 32 if family == 4 else 128)),
+                                                strict=False))
+    return out
+
+
+def grid(scenario, facts):
+    dests = set(scenario.info.get("destinations", [])) | set(scenario.info.get("uncovered", {}).values())
+    for route in facts["routes"]:
+        if route["table"] in (253, 254) and not route["source"] and not route["tos"]:
+            dests.update(_prefix_ends(route["destination"]))
+    for name, iface in facts["interfaces"].items():
+        for addr in iface["addresses"]:
+            dests.add(addr["address"] + ("%" + name if addr["zone"] else ""))
+            if addr["broadcast"]:
+                dests.add(addr["broadcast"])
+            if addr["zone"] and "up" in iface["flags"]:
+                dests.add("fe80::77%" + name)
+    dests.add("127.0.0.9")
+    steered = _policy_prefixes(scenario.ns)
+    return sorted(d for d in dests if not any(ipaddress.ip_address(d.partition("%")[0]) in p for p in steered
+                                                 if p.version == ipaddress.ip_address(d.partition("%")[0]).version))
+
+
+def compare(kernel, mine):
+    """None when the facts' answer agrees with the kernel's, else what differs."""
+    if "error" in kernel:
+        return None if mine["error"] else "kernel: %s; facts: %s" % (kernel["error"], json.dumps(mine))
+    if mine["error"]:
+        return "kernel answered %s; facts: %s" % (json.dumps(kernel), mine["error"])
+    if kernel["type"] != mine["type"]:
+        return "type: kernel %s, facts %s" % (kernel["type"], mine["type"])
+    got = {(h["interface"], h["gateway"], h["source"]) for h in mine["nexthops"]} or {
+        (mine["interface"], mine["gateway"], mine["source"])}
+    want = (kernel["interface"], kernel["gateway"], kernel["source"])
+    return None if want in got else "kernel %s not among the facts' hops %s" % (want, sorted(got, key=str))
+
+
+@pytest.mark.parametrize("name", ["lan", "routes", "nodefault", "rejectonly", "noipv6"])
+def test_source_for_agrees_with_route_get(request, name):
+    scenario = request.getfixturevalue(name)
+    facts = scenario.facts()
+    dests = grid(scenario, facts)
+    assert len(dests) >= 8, dests
+    bad = {}
+    for dest in dests:
+        problem = compare(kv.route_get(scenario.ns, dest), source_for(facts["routes"], facts["interfaces"], dest))
+        if problem:
+            bad[dest] = problem
+    assert_equal(bad, {}, "source_for vs ip route get over %d destinations" % len(dests))
