@@ -126,7 +126,7 @@ def _hops(route, zone):
 def match_route(routes, family, value, zone=None):
     """``(route, hops)``: the route the kernel would use and its usable next hops (through the
     zone's interface when a zone is given). IPv6 equal routes pool their hops, as the kernel
-    keeps them as ECMP siblings. ``(None, [])`` when no route covers the destination."""
+    keeps them as ECMP siblings; IPv4 uses the first of equal routes (``ip route append``). ``(None, [])`` when no route covers the destination."""
     for table in LOOKUP_TABLES:
         candidates = _candidates(routes, family, value, table)
         for index, route in enumerate(candidates):
@@ -137,7 +137,7 @@ def match_route(routes, family, value, zone=None):
             hops = _hops(route, zone)
             if not hops:
                 continue  # every hop dead or elsewhere: the kernel tries the next match
-            for sibling in candidates[index + 1:]:
+            for sibling in candidates[index + 1:] if family == 6 else ():
                 if _rank(sibling) == _rank(route) and sibling["type"] == route["type"]:
                     hops += [h for h in _hops(sibling, zone) if h not in hops]
             return route, hops
@@ -186,8 +186,8 @@ def _source_v6(interfaces, ifname, value):
     dlabel = _label(value)
     best, best_key = None, None
     for name, addr in _addresses(interfaces, 6):
-        if "tentative" in addr["flags"] or "dadfailed" in addr["flags"]:
-            continue
+        if "tentative" in addr["flags"] or "dadfailed" in addr["flags"] or addr["class"] == "multicast":
+            continue  # not usable yet, failed, or a group: never a source
         if dscope == _SCOPE_RANK["link"] and name != ifname:
             continue  # a link-local destination is reached from its own link's addresses only
         avalue = parse_address(addr["address"])[1]
