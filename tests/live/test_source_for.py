@@ -61,8 +61,12 @@ def grid(scenario, facts):
                 dests.add("fe80::77%" + name)
     dests.add("127.0.0.9")
     steered = _policy_prefixes(scenario.ns)
-    return sorted(d for d in dests if not any(ipaddress.ip_address(d.partition("%")[0]) in p for p in steered
-                                                 if p.version == ipaddress.ip_address(d.partition("%")[0]).version))
+    return sorted(d for d in dests if not _steered(d, steered))
+
+
+def _steered(dest, prefixes):
+    ip = ipaddress.ip_address(dest.partition("%")[0])
+    return any(p.version == ip.version and ip in p for p in prefixes)
 
 
 def compare(kernel, mine):
