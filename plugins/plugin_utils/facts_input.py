@@ -19,19 +19,31 @@ from ansible.errors import AnsibleFilterError
 SCHEMA = 1
 
 
+def find_netifs(value):
+    """The netifs facts dict inside ``value`` (netifs facts, ansible_facts or hostvars), or None.
+
+    The schema is not checked here; ``netifs_of`` does that.
+    """
+    if not isinstance(value, Mapping):
+        return None
+    if "schema" in value and "backend" in value:
+        return value
+    if isinstance(value.get("netifs"), Mapping):
+        return value["netifs"]
+    facts = value.get("ansible_facts")
+    if isinstance(facts, Mapping) and isinstance(facts.get("netifs"), Mapping):
+        return facts["netifs"]
+    return None
+
+
 def netifs_of(value, plugin):
-    """The netifs facts dict inside ``value`` (netifs facts, ansible_facts or hostvars)."""
-    if isinstance(value, Mapping):
-        if "schema" in value and "backend" in value:
-            return _checked(value, plugin)
-        if isinstance(value.get("netifs"), Mapping):
-            return _checked(value["netifs"], plugin)
-        facts = value.get("ansible_facts")
-        if isinstance(facts, Mapping) and isinstance(facts.get("netifs"), Mapping):
-            return _checked(facts["netifs"], plugin)
-    raise AnsibleFilterError(
-        "%s: expected netifs facts (ansible_facts.netifs, ansible_facts or a hostvars entry, gathered by "
-        "netifs.core.netifs_facts), got %s" % (plugin, _describe(value)))
+    """The netifs facts dict inside ``value``, schema checked; an error naming the plugin else."""
+    netifs = find_netifs(value)
+    if netifs is None:
+        raise AnsibleFilterError(
+            "%s: expected netifs facts (ansible_facts.netifs, ansible_facts or a hostvars entry, gathered by "
+            "netifs.core.netifs_facts), got %s" % (plugin, _describe(value)))
+    return _checked(netifs, plugin)
 
 
 def _checked(netifs, plugin):
@@ -52,17 +64,23 @@ def interfaces_of(value, plugin):
             return {v["name"]: v for v in value}
     netifs = netifs_of(value, plugin)
     if "interfaces" not in netifs:
-        raise AnsibleFilterError("%s: the facts hold no interfaces; gather them with a gather_subset "
-                                 "that includes interfaces or addresses" % plugin)
+        raise AnsibleFilterError("%s: the facts hold no interfaces; %s" % (plugin, _why_absent(netifs, "addresses")))
     return netifs["interfaces"]
 
 
 def require(netifs, key, subset, plugin):
     """``netifs[key]``, or an error naming the gather_subset that provides it."""
     if key not in netifs:
-        raise AnsibleFilterError("%s: the facts hold no %s; gather them with gather_subset including %s"
-                                 % (plugin, key, subset))
+        raise AnsibleFilterError("%s: the facts hold no %s; %s" % (plugin, key, _why_absent(netifs, subset)))
     return netifs[key]
+
+
+def _why_absent(netifs, subset):
+    """Advice for a missing key: gather the subset, unless the host could not give it."""
+    lost = [m for m in netifs.get("missing") or () if isinstance(m, Mapping)]
+    if netifs.get("backend") is None and lost:
+        return "the host could not be read (netifs.missing: %s)" % lost[0].get("reason")
+    return "gather them with gather_subset including %s" % subset
 
 
 def _looks_like_facts(value):
