@@ -12,7 +12,7 @@ import socket
 
 from .errors import ParseError
 
-_FAMILY_BY_LEN = {4: (socket.AF_INET, 4), 16: (socket.AF_INET6, 6)}
+_AF_BY_LEN = {4: socket.AF_INET, 16: socket.AF_INET6}
 ADDR_LEN = {4: 4, 6: 16}
 
 
@@ -28,7 +28,7 @@ def ip_text(packed, what="address"):
     text = _TEXT.get(packed)
     if text is None:
         try:
-            af = _FAMILY_BY_LEN[len(packed)][0]
+            af = _AF_BY_LEN[len(packed)]
         except KeyError:
             raise ParseError(what, 0, "an IP address of %d bytes" % len(packed))
         if len(_TEXT) >= _TEXT_LIMIT:
@@ -45,11 +45,6 @@ def packed_address(buf, span, family, what):
         raise ParseError(what, span[0], "%d-byte address where IPv%d needs %d"
                          % (len(raw), family, ADDR_LEN[family]))
     return raw
-
-
-def family_of(packed):
-    """4 or 6 for a packed address."""
-    return _FAMILY_BY_LEN[len(packed)][1]
 
 
 def network_text(packed, prefixlen):

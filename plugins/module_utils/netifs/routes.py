@@ -16,11 +16,9 @@ import struct
 from .errors import ParseError
 from .formats import ADDR_LEN, flag_names, ip_text, packed_address
 from .netlink import attr_map, u32, u8
-from .rtnetlink import FAMILY, RTMSG, RTNH_FLAGS, RT_TABLE_LOCAL, scope_name
+from .rtnetlink import FAMILY, RTA_DST, RTA_OIF, RTMSG, RTNH_FLAGS, RT_TABLE_LOCAL, scope_name
 
-RTA_DST = 1
 RTA_SRC = 2
-RTA_OIF = 4
 RTA_GATEWAY = 5
 RTA_PRIORITY = 6
 RTA_PREFSRC = 7
