@@ -7,15 +7,12 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import socket
-
-from . import linux, model, select
-from .errors import NetlinkError, ParseError
+from . import linux, model, select, sources
 
 SUBSETS = ("interfaces", "addresses", "gateways", "routes", "multicast", "best_local", "stats")
 INTERFACE_SUBSETS = frozenset(("interfaces", "addresses", "multicast", "stats"))
-# Route types that answer a lookup with "no": the destination cannot be reached through them.
-REJECT_TYPES = frozenset(("blackhole", "unreachable", "prohibit", "throw"))
+# What every interface record holds, whatever the subsets.
+NAME_KEYS = ("index", "name", "name_bytes")
 ATTEMPTS = linux.ATTEMPTS
 
 
@@ -72,21 +69,6 @@ def interface_matcher(patterns):
     return match
 
 
-def parse_destination(text):
-    """``(family, packed, zone)`` for an address, or ``(None, None, None)`` for a host name."""
-    if not isinstance(text, str) or not text.strip():
-        raise ValueError("destination %r is not an address or host name" % (text,))
-    addr, _sep, zone = text.strip().partition("%")
-    for af, family in ((socket.AF_INET, 4), (socket.AF_INET6, 6)):
-        try:
-            return family, socket.inet_pton(af, addr), zone or None
-        except (OSError, ValueError):
-            continue
-    if zone or "/" in text:
-        raise ValueError("destination %r is not an address or host name" % (text,))
-    return None, None, None
-
-
 def _need(subsets):
     need = set(subsets) & {"stats", "multicast"}
     if subsets & {"addresses", "best_local"}:
@@ -106,7 +88,7 @@ def _empty(subsets, reason):
 def _view(iface, subsets):
     """What of an interface record the subsets asked for."""
     keep = dict(iface) if "interfaces" in subsets else {
-        k: iface[k] for k in ("index", "name", "name_bytes") if k in iface}
+        k: iface[k] for k in NAME_KEYS if k in iface}
     for key in ("addresses", "multicast", "stats"):
         if key in subsets and key in iface:
             keep[key] = iface[key]
@@ -149,59 +131,6 @@ def _facts(snap, resolver, subsets, match):
     return facts
 
 
-def _destinations(values):
-    if values is None:
-        return None
-    if isinstance(values, str) or not isinstance(values, (list, tuple)):
-        raise ValueError("destinations must be a list of addresses or host names, got %r" % (values,))
-    return [(text,) + parse_destination(text) for text in values]
-
-
-def _resolve(text):
-    """The first address a host name resolves to, in the resolver's preference order."""
-    try:
-        infos = socket.getaddrinfo(text, None, 0, socket.SOCK_DGRAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise ValueError("cannot resolve %r: %s" % (text, exc))
-    for af, _type, _proto, _name, sockaddr in infos:
-        if af in (socket.AF_INET, socket.AF_INET6):
-            family = 4 if af == socket.AF_INET else 6
-            return family, socket.inet_pton(af, sockaddr[0].partition("%")[0])
-    raise ValueError("%r resolves to no IPv4 or IPv6 address" % (text,))
-
-
-def _failed(dest, reason):
-    """A ``sources`` entry for a destination the kernel could not be asked about."""
-    entry = dict.fromkeys(("address", "family", "source", "interface", "gateway", "table", "type"))
-    entry.update(destination=dest[0], error=reason)
-    return entry
-
-
-def _source(conn, dest, index_of, names):
-    text, family, packed, zone = dest
-    entry = dict.fromkeys(("address", "source", "interface", "gateway", "table", "type", "error"))
-    entry.update(destination=text, family=family)
-    try:
-        if family is None:
-            family, packed = _resolve(text)
-            entry["family"] = family
-        entry["address"] = socket.inet_ntop(socket.AF_INET if family == 4 else socket.AF_INET6, packed)
-        oif = None
-        if zone:
-            oif = index_of.get(zone) or (int(zone) if zone.isdigit() else None)
-            if oif is None:
-                raise ValueError("no interface %r for the zone of %r" % (zone, text))
-        route = linux.route_get(conn, family, packed, oif)
-    except (ValueError, NetlinkError, ParseError) as exc:
-        entry["error"] = str(exc)
-        return entry
-    entry.update(source=route["preferred_source"], interface=names.get(route["interface"]),
-                 gateway=route["gateway"], table=route["table"], type=route["type"])
-    if route["type"] in REJECT_TYPES:
-        entry["error"] = "the kernel's route to %s is of type %s" % (entry["address"], route["type"])
-    return entry
-
-
 def gather(subset=None, interfaces=None, destinations=None):
     """The facts of this host in the netifs schema (docs/schema.md).
 
@@ -211,14 +140,14 @@ def gather(subset=None, interfaces=None, destinations=None):
     """
     subsets = parse_subset(subset)
     match = interface_matcher(interfaces)
-    dests = _destinations(destinations)
+    dests = sources.parse_destinations(destinations)
     try:
         conn = linux.open_conn()
     except OSError as exc:
         reason = "cannot open a netlink socket: %s" % exc
         facts = _empty(subsets, reason)
         if dests is not None:
-            facts["sources"] = [_failed(d, reason) for d in dests]
+            facts["sources"] = [sources.failed(d, reason) for d in dests]
         return facts
     with conn:
         holder = {}
@@ -230,5 +159,5 @@ def gather(subset=None, interfaces=None, destinations=None):
         if dests is not None:
             names = holder["resolver"].names
             index_of = {name: index for index, name in names.items()}
-            facts["sources"] = [_source(conn, d, index_of, names) for d in dests]
+            facts["sources"] = [sources.ask(conn, d, index_of.get, names.get) for d in dests]
     return facts

@@ -13,6 +13,7 @@ import socket
 import pytest
 
 from netifs import facts as gather  # the module was gather.py before it was renamed facts.py
+from netifs import sources
 
 ALL = {"interfaces", "addresses", "gateways", "routes", "multicast", "best_local", "stats"}
 
@@ -147,14 +148,14 @@ def test_interface_matcher_bad_pattern(patterns):
     ("1.2.3", (None, None, None)),  # not an inet_pton address: a name for the resolver
 ])
 def test_parse_destination(text, expected):
-    assert gather.parse_destination(text) == expected
+    assert sources.parse_destination(text) == expected
 
 
 @pytest.mark.parametrize("value", ["10.0.0.0/8", "2001:db8::/32", "", "   ", None, 5, b"10.0.0.1",
                                    ["10.0.0.1"], "host%eth0", "%eth0"])
 def test_parse_destination_bad(value):
     with pytest.raises(ValueError) as info:
-        gather.parse_destination(value)
+        sources.parse_destination(value)
     assert "is not an address or host name" in str(info.value)
     assert repr(value) in str(info.value)
 
@@ -162,13 +163,13 @@ def test_parse_destination_bad(value):
 @pytest.mark.parametrize("value", [None, 5, "10.0.0.1", b"x"])
 def test_destinations_must_be_a_list(value):
     if value is None:
-        assert gather._destinations(value) is None
+        assert sources.parse_destinations(value) is None
         return
     with pytest.raises(ValueError):
-        gather._destinations(value)
+        sources.parse_destinations(value)
 
 
 def test_destinations_list():
-    assert gather._destinations(["192.0.2.1", "example.org"]) == [
+    assert sources.parse_destinations(["192.0.2.1", "example.org"]) == [
         ("192.0.2.1", 4, socket.inet_pton(socket.AF_INET, "192.0.2.1"), None),
         ("example.org", None, None, None)]
