@@ -33,10 +33,22 @@ for _path in (HELPERS, MODULE_UTILS):  # MODULE_UTILS ends up first
     sys.path.insert(0, _path)
 
 
-def _has_collection_tree():
-    return any(os.path.isdir(os.path.join(p or os.curdir, "ansible_collections", "netifs", "core"))
-               for p in sys.path)
+def _collection_roots():
+    return [p for p in sys.path if os.path.isdir(os.path.join(p or os.curdir, "ansible_collections", "netifs", "core"))]
 
 
-if not _has_collection_tree() and os.path.isdir(os.path.join(COLLECTIONS, "ansible_collections", "netifs", "core")):
+def _install_collection_finder():
+    """Plugin loaders (``lookup_loader.get``) find collection plugins only through ansible-core's
+    collection finder, which ansible-test installs for its own runs; do the same otherwise."""
+    try:
+        from ansible.utils.collection_loader import AnsibleCollectionConfig
+        from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
+    except ImportError:  # no ansible-core: only the engine's tests can run
+        return
+    if AnsibleCollectionConfig.collection_finder is None and _collection_roots():
+        _AnsibleCollectionFinder(paths=_collection_roots())._install()  # pylint: disable=protected-access
+
+
+if not _collection_roots() and os.path.isdir(os.path.join(COLLECTIONS, "ansible_collections", "netifs", "core")):
     sys.path.append(COLLECTIONS)
+_install_collection_finder()
