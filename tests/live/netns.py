@@ -216,11 +216,14 @@ def ansible_env(collections_path):
     return env, base
 
 
-def run_playbook(ns, playbook, collections_path):
-    """``ansible-playbook PLAYBOOK`` run inside ``ns`` against localhost; raises on failure."""
+def run_playbook(ns, playbook, collections_path, inventory="localhost,", callback=None):
+    """``ansible-playbook PLAYBOOK`` run inside ``ns`` (against localhost unless ``inventory`` is
+    given); raises on failure. ``callback`` names another stdout callback than ``minimal``."""
     env, _base = ansible_env(collections_path)
+    if callback:
+        env["ANSIBLE_STDOUT_CALLBACK"] = callback
     argv = ["ip", "netns", "exec", ns.name, os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
-            "-c", "local", "-i", "localhost,", str(playbook)]
+            "-c", "local", "-i", inventory, str(playbook)]
     proc = run(argv, check=False, env=env)
     if proc.returncode:
         raise CommandError(argv, proc.returncode, proc.stdout, proc.stderr)

@@ -2,8 +2,8 @@
 # Copyright (c) netifs.core contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A playbook templates a config file with the collection's filters and tests inside a scenario
-namespace; the rendered file is checked line by line against the kernel's own answers."""
+"""A playbook templates a config file with the collection's filters, tests and lookups inside a
+scenario namespace; the rendered file is checked line by line against the kernel's own answers."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -46,6 +46,11 @@ via {{ (ansible_facts.netifs | netifs.core.source_for(dest)).interface }}
 {% for a in ansible_facts.netifs | netifs.core.addresses(family=6, records=true) if a is netifs.core.unique_local_address %}
 ula = {{ a.address }} on {{ a.interface }}
 {% endfor %}
+{% for dest in destinations %}
+callback {{ dest }} = {{ lookup('netifs.core.source_address', dest) }}
+{% endfor %}
+controller = {{ query('netifs.core.best_local') | join(',') }}
+interfaces = {{ query('netifs.core.interfaces', '*', '!lo', gather_subset=['!all']) | map(attribute='name') | join(',') }}
 """
 
 
@@ -63,6 +68,10 @@ def expected(scenario, destinations):
         lines.append("source %s = %s via %s" % (dest, kernel["source"], kernel["interface"]))
     lines += ["ula = %s on %s" % (a["address"], name) for name, i in facts["interfaces"].items()
               for a in i["addresses"] if a["family"] == 6 and a["class"] == "unique_local"]
+    # the lookups: here the controller is the same host as the target
+    lines += ["callback %s = %s" % (dest, kv.route_get(scenario.ns, dest)["source"]) for dest in destinations]
+    lines.append("controller = %s" % ",".join(best[k][0]["address"] for k in ("ipv4", "ipv6") if best[k]))
+    lines.append("interfaces = %s" % ",".join(i["ifname"] for i in scenario.ns.ipj("link") if i["ifname"] != "lo"))
     return lines
 
 
