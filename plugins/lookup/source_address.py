@@ -132,10 +132,9 @@ def _checked(terms):
 
 
 def _result(entry, records):
-    if entry["error"] is None and entry["source"] is None:
-        entry["error"] = "the kernel's answer has no source address"
-    if entry["error"] is not None:
-        raise AnsibleLookupError("%s: term %r: %s" % (PLUGIN, entry["destination"], entry["error"]))
+    why = sources.missing_source(entry)
+    if why is not None:
+        raise AnsibleLookupError("%s: term %r: %s" % (PLUGIN, entry["destination"], why))
     if not records:
         return entry["source"]
     return {"address": entry["source"], "interface": entry["interface"], "gateway": entry["gateway"],

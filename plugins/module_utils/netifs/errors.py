@@ -62,3 +62,12 @@ DENIED = frozenset((errno.EPERM, errno.EACCES))
 class TornSnapshot(NetifsError):
     """A snapshot contradicts itself (a record names an interface or nexthop it does not hold):
     the tables changed between two dumps, so the whole snapshot is taken again."""
+
+
+class NoSource(NetifsError):
+    """The kernel gave no source address for a destination (no route, a rejecting route, a name
+    that does not resolve). ``entry`` is the ``sources`` entry, with its ``error``."""
+
+    def __init__(self, entry):
+        self.entry = entry
+        super(NoSource, self).__init__("no source address for %s: %s" % (entry["destination"], entry["error"]))

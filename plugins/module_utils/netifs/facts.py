@@ -78,7 +78,7 @@ def _need(subsets):
     return need
 
 
-def _empty(subsets, reason):
+def unreadable(subsets, reason):
     """Facts for a host whose network API could not be opened at all."""
     facts = {"schema": model.SCHEMA, "backend": None, "subsets": sorted(subsets), "warnings": [],
              "missing": [{"subset": s, "family": None, "reason": reason} for s in sorted(subsets)]}
@@ -145,7 +145,7 @@ def gather(subset=None, interfaces=None, destinations=None):
         conn = linux.open_conn()
     except OSError as exc:
         reason = "cannot open a netlink socket: %s" % exc
-        facts = _empty(subsets, reason)
+        facts = unreadable(subsets, reason)
         if dests is not None:
             facts["sources"] = [sources.failed(d, reason) for d in dests]
         return facts

@@ -109,6 +109,15 @@ def ask(conn, dest, index_of, name_of, family=None):
     return entry
 
 
+def missing_source(entry):
+    """Why a ``sources`` entry gives no source address to use, or None when it gives one."""
+    if entry["error"] is not None:
+        return entry["error"]
+    if entry["source"] is None:  # a route through an interface without an address
+        return "the kernel's answer has no source address"
+    return None
+
+
 def _index_of(name):
     try:
         return socket.if_nametoindex(name)
