@@ -112,10 +112,10 @@ from ansible.errors import AnsibleFilterError, AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
 from ansible_collections.netifs.core.plugins.filter.best_local import best_local
+from ansible_collections.netifs.core.plugins.module_utils.netifs.facts import FAMILY_NAMES
 from ansible_collections.netifs.core.plugins.plugin_utils.controller import gather, set_options
 
 PLUGIN = "netifs.core.best_local"
-FAMILIES = {"ipv4": 4, "ipv6": 6, "4": 4, "6": 6, 4: 4, 6: 6}
 
 
 def _families(terms):
@@ -125,9 +125,9 @@ def _families(terms):
     out = []
     for term in terms:
         key = term.lower() if isinstance(term, str) else term
-        if isinstance(key, bool) or not isinstance(key, (int, str)) or key not in FAMILIES:
+        if isinstance(key, bool) or not isinstance(key, (int, str)) or key not in FAMILY_NAMES:
             raise AnsibleLookupError("%s: term %r is not a family; use ipv4 or ipv6" % (PLUGIN, term))
-        out.append((FAMILIES[key], True))
+        out.append((FAMILY_NAMES[key], True))
     return out
 
 

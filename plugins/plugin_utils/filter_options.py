@@ -14,11 +14,10 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.netifs.core.plugins.module_utils.netifs import classify
 from ansible_collections.netifs.core.plugins.module_utils.netifs.addresses import IFA_FLAG_NAMES
-from ansible_collections.netifs.core.plugins.module_utils.netifs.facts import interface_matcher
+from ansible_collections.netifs.core.plugins.module_utils.netifs.facts import FAMILY_NAMES, interface_matcher
 from ansible_collections.netifs.core.plugins.module_utils.netifs.rtnetlink import SCOPES
 from ansible_collections.netifs.core.plugins.plugin_utils.facts_input import interfaces_of
 
-FAMILIES = {4: 4, 6: 6, "4": 4, "6": 6, "ipv4": 4, "ipv6": 6}
 SCOPE_NAMES = tuple(SCOPES[k] for k in sorted(SCOPES))
 FLAG_NAMES = tuple(sorted({name for table in IFA_FLAG_NAMES.values() for _bit, name in table}))
 
@@ -32,9 +31,9 @@ def parse_family(value, plugin, option="family"):
     if value is None:
         return None
     key = value.lower() if isinstance(value, str) else value
-    if isinstance(key, bool) or not isinstance(key, (int, str)) or key not in FAMILIES:
+    if isinstance(key, bool) or not isinstance(key, (int, str)) or key not in FAMILY_NAMES:
         raise AnsibleFilterError("%s: %s must be 4, 6, 'ipv4' or 'ipv6', got %r" % (plugin, option, value))
-    return FAMILIES[key]
+    return FAMILY_NAMES[key]
 
 
 def name_list(value, plugin, option):

@@ -11,6 +11,8 @@ from . import linux, model, select, sources
 
 SUBSETS = ("interfaces", "addresses", "gateways", "routes", "multicast", "best_local", "stats")
 INTERFACE_SUBSETS = frozenset(("interfaces", "addresses", "multicast", "stats"))
+# How the doors (filters, lookups, Salt) may name a family; keys are compared lower-cased.
+FAMILY_NAMES = {4: 4, 6: 6, "4": 4, "6": 6, "ipv4": 4, "ipv6": 6}
 # What every interface record holds, whatever the subsets.
 NAME_KEYS = ("index", "name", "name_bytes")
 ATTEMPTS = linux.ATTEMPTS

@@ -14,11 +14,11 @@ Python library and the ``netifs.core`` Ansible collection give.
 
 import netifs
 from netifs import sources
+from netifs.facts import FAMILY_NAMES, INTERFACE_SUBSETS
 from netifs.errors import NetifsError
 from salt.exceptions import CommandExecutionError, SaltInvocationError
 
 __virtualname__ = "netifs"
-FAMILIES = {"ipv4": 4, "ipv6": 6, "4": 4, "6": 6, 4: 4, 6: 6}
 
 
 def __virtual__():
@@ -40,9 +40,9 @@ def _family(value):
     if value is None:
         return None
     key = value.lower() if isinstance(value, str) else value
-    if isinstance(key, bool) or key not in FAMILIES:
+    if isinstance(key, bool) or key not in FAMILY_NAMES:
         raise SaltInvocationError("family must be ipv4 or ipv6, got %r" % (value,))
-    return FAMILIES[key]
+    return FAMILY_NAMES[key]
 
 
 def _gather(**kwargs):
@@ -107,7 +107,7 @@ def interfaces(*patterns, **kwargs):
     """
     subset = _names(kwargs.pop("subset", "interfaces,addresses"), "subset")
     _no_more(kwargs)
-    other = set(s.lstrip("!") for s in subset) - {"interfaces", "addresses", "multicast", "stats", "all"}
+    other = set(s.lstrip("!") for s in subset) - INTERFACE_SUBSETS - {"all"}
     if other:
         raise SaltInvocationError("subset %s does not describe interfaces; use interfaces, addresses, multicast, "
                                   "stats" % ", ".join(sorted(other)))
