@@ -14,7 +14,7 @@ import struct
 
 from .classify import classify_packed
 from .errors import ParseError
-from .formats import flag_names, ip_text, name_text, network_text, packed_address
+from .formats import address_text, flag_names, ip_text, name_text, network_text, packed_address
 from .netlink import attr_map, cstring, u32
 from .rtnetlink import FAMILY, IFADDRMSG, scope_name
 
@@ -81,7 +81,7 @@ def parse_address(buf, start, stop):
         "family": family,
         "scope": scope_name(scope),
         "class": classify_packed(local),
-        "broadcast": ip_text(packed_address(buf, a[IFA_BROADCAST], family, what)) if IFA_BROADCAST in a else None,
+        "broadcast": address_text(buf, a[IFA_BROADCAST], family, what) if IFA_BROADCAST in a else None,
         "peer": ip_text(peer) if peer != local else None,
         "label": name_text(cstring(buf, a[IFA_LABEL]))[0] if IFA_LABEL in a else None,
         "flags": flag_names(flags, IFA_FLAG_NAMES[family]),
@@ -98,5 +98,5 @@ def parse_multicast(buf, start, stop):
     a = attr_map(buf, start + IFADDRMSG.size, stop, what)
     if IFA_MULTICAST not in a:
         raise ParseError(what, 0, "no IFA_MULTICAST")
-    return {"index": index, "address": ip_text(packed_address(buf, a[IFA_MULTICAST], family, what)),
+    return {"index": index, "address": address_text(buf, a[IFA_MULTICAST], family, what),
             "family": family}

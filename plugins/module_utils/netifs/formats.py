@@ -37,6 +37,15 @@ def ip_text(packed, what="address"):
     return text
 
 
+def address_text(buf, span, family, what):
+    """``ip_text(packed_address(...))`` in one step: the commonest thing a parser does."""
+    raw = bytes(buf[span[0]:span[1]])
+    text = _TEXT.get(raw)
+    if text is None or len(raw) != ADDR_LEN[family]:
+        text = ip_text(packed_address(buf, span, family, what))
+    return text
+
+
 def packed_address(buf, span, family, what):
     """The bytes of an address attribute, which must be as long as ``family`` (4 or 6) needs."""
     raw = bytes(buf[span[0]:span[1]])
@@ -47,14 +56,19 @@ def packed_address(buf, span, family, what):
     return raw
 
 
+# The network mask of each prefix length, per address size in bytes.
+_MASKS = {size: [((1 << size * 8) - 1) ^ ((1 << (size * 8 - n)) - 1) for n in range(size * 8 + 1)]
+          for size in (4, 16)}
+
+
 def network_text(packed, prefixlen):
     """The CIDR network that ``packed``/``prefixlen`` lies in."""
-    bits = len(packed) * 8
-    if not 0 <= prefixlen <= bits:
-        raise ParseError("prefix", 0, "length %d for a %d-bit address" % (prefixlen, bits))
-    value = int.from_bytes(packed, "big")
-    value &= ((1 << bits) - 1) ^ ((1 << (bits - prefixlen)) - 1)
-    return "%s/%d" % (ip_text(value.to_bytes(len(packed), "big")), prefixlen)
+    size = len(packed)
+    masks = _MASKS.get(size)
+    if masks is None or not 0 <= prefixlen < len(masks):
+        raise ParseError("prefix", 0, "length %d for a %d-bit address" % (prefixlen, size * 8))
+    value = int.from_bytes(packed, "big") & masks[prefixlen]
+    return "%s/%d" % (ip_text(value.to_bytes(size, "big")), prefixlen)
 
 
 def mac_text(raw):

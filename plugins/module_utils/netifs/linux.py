@@ -12,7 +12,9 @@ pure parsers.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import contextlib
 import errno
+import gc
 import os
 import socket
 import struct
@@ -153,6 +155,23 @@ def _take(conn, need):
     return snap
 
 
+@contextlib.contextmanager
+def _gc_paused():
+    """No cyclic garbage collection while a snapshot is parsed and built.
+
+    A large snapshot allocates hundreds of thousands of dicts and lists, none of them in a
+    cycle, and each allocation burst triggers collections that traverse the records made so
+    far: a fifth of the time at 100,000 routes, and growing faster than the table.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def snapshot(conn, need, build, attempts=ATTEMPTS):
     """``build(snapshot, lenient)`` of a consistent snapshot of what ``need`` names
     (``addresses``, ``routes``, ``multicast``, ``stats``; links always).
@@ -164,8 +183,9 @@ def snapshot(conn, need, build, attempts=ATTEMPTS):
     """
     for attempt in range(attempts):
         try:
-            snap = _take(conn, need)
-            return build(snap, attempt == attempts - 1 and bool(snap.warnings))
+            with _gc_paused():
+                snap = _take(conn, need)
+                return build(snap, attempt == attempts - 1 and bool(snap.warnings))
         except TornSnapshot:
             continue
     raise DumpInterrupted("the kernel's tables changed during each of %d snapshots; netifs gave "

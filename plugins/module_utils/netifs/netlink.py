@@ -85,13 +85,13 @@ def iter_attrs(buf, start, stop, what="attributes"):
         off += align(alen)
 
 
-def attr_map(buf, start, stop, what="attributes"):
-    """Attributes of one message as ``{type: (start, stop)}``; a repeated type keeps the last.
+def _walk(buf, start, stop, what):
+    """``attr_map``'s walk: the spans, and the offsets of the attribute headers it read.
 
-    The same walk as ``iter_attrs``, written out as one loop: it runs for every attribute of
-    every message, and a generator step per attribute doubles its cost.
+    One loop, not ``iter_attrs``: a generator step per attribute doubles its cost.
     """
     out = {}
+    heads = []
     off = start
     unpack = NLATTR.unpack_from
     while off + 4 <= stop:
@@ -101,8 +101,49 @@ def attr_map(buf, start, stop, what="attributes"):
             raise ParseError(what, off - start, "attribute %d claims %d bytes, %d left"
                              % (atype & NLA_TYPE_MASK, alen, stop - off))
         out[atype & NLA_TYPE_MASK] = (off + 4, end)
+        heads.append(off)
         off += (alen + 3) & ~3  # aligned relative to the message, as iter_attrs does
-    return out
+    return out, heads
+
+
+def _layout(buf, start, heads):
+    """A layout to recognise: one struct that reads every attribute header, and what it read."""
+    fmt, pos = ["="], start
+    for off in heads:
+        fmt.append("%dxHH" % (off - pos) if off > pos else "HH")
+        pos = off + 4
+    check = struct.Struct("".join(fmt))
+    return check, check.unpack_from(buf, start)
+
+
+# Messages of one dump mostly share a few layouts: the same attributes, at the same offsets.
+# A layout seen twice is kept, and a message that matches it is recognised with one unpack of
+# its attribute headers instead of a walk. {(start, stop): None (seen once) or (check, heads, spans)}
+_LAYOUTS = {}
+_LAYOUT_LIMIT = 512  # bounds the cache in a long-running process
+
+
+def attr_map(buf, start, stop, what="attributes"):
+    """Attributes of one message as ``{type: (start, stop)}``; a repeated type keeps the last.
+
+    The dict may be shared with other messages of the same layout: read it, never change it.
+    Layouts are recognised by ``(start, stop)``, so they only recur when each message is passed
+    in a buffer of its own (``Conn`` passes a view of each message).
+    """
+    key = (start, stop)
+    known = _LAYOUTS.get(key)
+    if known is not None:
+        check, heads, spans = known
+        if check.unpack_from(buf, start) == heads:
+            return spans  # the same headers at the same offsets: the walk would find the same
+    spans, offsets = _walk(buf, start, stop, what)
+    if key in _LAYOUTS:
+        _LAYOUTS[key] = _layout(buf, start, offsets) + (spans,)
+    else:
+        if len(_LAYOUTS) >= _LAYOUT_LIMIT:
+            _LAYOUTS.clear()
+        _LAYOUTS[key] = None
+    return spans
 
 
 def cstring(buf, span):
@@ -150,8 +191,9 @@ def decode_error(buf, start, stop, mflags, request):
 class Conn:
     """A NETLINK_ROUTE socket that sends requests and walks their answers.
 
-    Handlers get ``(type, buffer, start, stop)`` for each message; the buffer is reused for the
-    next datagram, so a handler copies what it keeps.
+    Handlers get ``(type, view, 0, length)`` for each message: a view of that message alone, so
+    that ``attr_map`` recognises layouts that recur. The view's memory is reused for the next
+    datagram, so a handler copies what it keeps.
     """
 
     def __init__(self, protocol=NETLINK_ROUTE):
@@ -163,6 +205,7 @@ class Conn:
         self.sock.bind((0, 0))
         self.seq = 0
         self.buf = bytearray(RECV_BUFFER)
+        self.view = memoryview(self.buf)
 
     def close(self):
         self.sock.close()
@@ -189,14 +232,14 @@ class Conn:
                 if mtype_ == NLMSG_DONE:
                     self._check_done(start, stop, request)
                     return interrupted
-                handler(mtype_, self.buf, start, stop)
+                handler(mtype_, self.view[start:stop], 0, stop - start)
 
     def request(self, mtype, payload, handler, request):
         """Send one request that is answered by one message (or an error)."""
         seq = self.send(mtype, NLM_F_REQUEST, payload)
         while True:
             for mtype_, _flags, start, stop in self._receive(seq, request):
-                return handler(mtype_, self.buf, start, stop)
+                return handler(mtype_, self.view[start:stop], 0, stop - start)
 
     def _receive(self, seq, request):
         """One datagram's messages of our sequence, errors raised, noise dropped."""

@@ -14,7 +14,7 @@ __metaclass__ = type
 import struct
 
 from .errors import ParseError
-from .formats import ADDR_LEN, flag_names, ip_text, packed_address
+from .formats import ADDR_LEN, address_text, flag_names
 from .netlink import attr_map, u32, u8
 from .rtnetlink import FAMILY, RTA_DST, RTA_OIF, RTMSG, RTNH_FLAGS, RT_TABLE_LOCAL, scope_name
 
@@ -42,6 +42,8 @@ PROTOCOLS = {
 }
 # RFC 4191 preference as the kernel encodes it (ICMPV6_ROUTER_PREF_*).
 PREFERENCES = {0: "medium", 1: "high", 3: "low"}
+WHAT = {4: "RTM_NEWROUTE IPv4", 6: "RTM_NEWROUTE IPv6"}
+DEFAULT = {4: "0.0.0.0/0", 6: "::/0"}
 ROUTE_FLAGS = RTNH_FLAGS + ((0x200, "cloned"), (0x400, "equalize"), (0x800, "prefix"),
                             (0x4000, "offload"), (0x8000, "trap"))
 
@@ -54,10 +56,6 @@ def is_local_table(buf, start, stop):
     return stop - start >= RTMSG.size and buf[start + 4] == RT_TABLE_LOCAL
 
 
-def _addr(buf, span, family, what):
-    return ip_text(packed_address(buf, span, family, what))
-
-
 def _via(buf, span, what):
     """``RTA_VIA``: a gateway of another family (an IPv4 route through an IPv6 next hop)."""
     if span[1] - span[0] < 2:
@@ -65,12 +63,12 @@ def _via(buf, span, what):
     family = FAMILY.get(RTVIA_FAMILY.unpack_from(buf, span[0])[0])
     if family is None:
         raise ParseError(what, span[0], "RTA_VIA of an unknown family")
-    return _addr(buf, (span[0] + 2, span[1]), family, what)
+    return address_text(buf, (span[0] + 2, span[1]), family, what)
 
 
 def _gateway(buf, a, family, what):
     if RTA_GATEWAY in a:
-        return _addr(buf, a[RTA_GATEWAY], family, what)
+        return address_text(buf, a[RTA_GATEWAY], family, what)
     if RTA_VIA in a:
         return _via(buf, a[RTA_VIA], what)
     return None
@@ -94,12 +92,12 @@ def _prefix(buf, a, key, plen, family, what):
     if plen > ADDR_LEN[family] * 8:
         raise ParseError(what, 0, "prefix length %d in an IPv%d route" % (plen, family))
     if key in a:
-        return "%s/%d" % (_addr(buf, a[key], family, what), plen)
+        return "%s/%d" % (address_text(buf, a[key], family, what), plen)
     if plen:
         # The kernel always sends the prefix it has a length for; inventing zeros would
         # turn a malformed route into a wide one.
         raise ParseError(what, 0, "prefix length %d without its address" % plen)
-    return "0.0.0.0/0" if family == 4 else "::/0"
+    return DEFAULT[family]
 
 
 def parse_route(buf, start, stop):
@@ -110,7 +108,7 @@ def parse_route(buf, start, stop):
     family = FAMILY.get(fam)
     if family is None:
         raise ParseError("RTM_NEWROUTE", 0, "address family %d" % fam)
-    what = "RTM_NEWROUTE IPv%d" % family
+    what = WHAT[family]
     a = attr_map(buf, start + RTMSG.size, stop, what)
     rec = {
         "destination": _prefix(buf, a, RTA_DST, dst_len, family, what),
@@ -123,7 +121,7 @@ def parse_route(buf, start, stop):
         "preference": PREFERENCES.get(u8(buf, a[RTA_PREF], "RTA_PREF")) if RTA_PREF in a and family == 6 else None,
         "gateway": _gateway(buf, a, family, what),
         "interface": u32(buf, a[RTA_OIF], "RTA_OIF") if RTA_OIF in a else None,
-        "preferred_source": _addr(buf, a[RTA_PREFSRC], family, what) if RTA_PREFSRC in a else None,
+        "preferred_source": address_text(buf, a[RTA_PREFSRC], family, what) if RTA_PREFSRC in a else None,
         "source": _prefix(buf, a, RTA_SRC, src_len, family, what) if src_len else None,
         "tos": tos,
         "flags": flag_names(flags, ROUTE_FLAGS),

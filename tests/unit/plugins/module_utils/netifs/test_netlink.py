@@ -183,6 +183,86 @@ def test_attr_map_unaligned_start(lead):
     assert netlink.attr_map(buf, lead, len(buf)) == {t: (s, e) for t, s, e in attrs(buf, lead)}
 
 
+# --- attr_map's layout cache ---------------------------------------------------------------------
+
+def walked(buf, start=0):
+    out = {}
+    for t, s, e in attrs(buf, start):
+        out[t] = (s, e)
+    return out
+
+
+# Same length, same first attribute, different layouts: a cache keyed by (start, stop) alone
+# would hand one message the other's spans.
+SAME_LENGTH = [
+    nl.attr(1, b"abcd") + nl.attr(2, b"efgh"),
+    nl.attr(1, b"abcdefgh") + nl.attr(2, b""),
+    nl.attr(1, b"abcd") + nl.attr(3, b"efgh"),
+    nl.attr(1, b"ab") + nl.attr(2, b"efgh"),
+    nl.attr(2, b"abcdefghijkl"),
+]
+
+
+def test_attr_map_layout_cache_never_mixes_layouts_of_one_length():
+    assert len({len(buf) for buf in SAME_LENGTH}) == 1
+    for _round in range(3):  # the first round teaches the layouts, the others meet them again
+        for buf in SAME_LENGTH + SAME_LENGTH[::-1]:
+            assert netlink.attr_map(buf, 0, len(buf)) == walked(buf)
+
+
+def test_attr_map_recognises_a_layout_it_has_seen_twice():
+    netlink._LAYOUTS.clear()
+    first, second = nl.attr(7, b"one!"), nl.attr(7, b"two!")
+    netlink.attr_map(first, 0, 8)
+    assert netlink._LAYOUTS[(0, 8)] is None  # seen once: nothing compiled
+    netlink.attr_map(second, 0, 8)
+    known = netlink.attr_map(first, 0, 8)
+    assert netlink._LAYOUTS[(0, 8)][2] is known  # recognised: the kept spans themselves
+    assert known == {7: (4, 8)}
+
+
+def test_attr_map_layout_cache_is_bounded():
+    netlink._LAYOUTS.clear()
+    for stop in range(4, 4 + 4 * (netlink._LAYOUT_LIMIT + 50), 4):
+        buf = nl.attr(1, b"x" * (stop - 4))
+        for _twice in range(2):
+            assert netlink.attr_map(buf, 0, stop) == {1: (4, stop)}
+        assert len(netlink._LAYOUTS) <= netlink._LAYOUT_LIMIT
+
+
+def test_attr_map_layout_cache_then_a_malformed_message_of_that_length():
+    good = nl.attr(1, b"abcd") + nl.attr(2, b"efgh")
+    for _twice in range(2):
+        netlink.attr_map(good, 0, len(good))
+    bad = good[:8] + struct.pack("=HH", 40, 2) + good[12:]  # the second header claims too much
+    with pytest.raises(ParseError):
+        netlink.attr_map(bad, 0, len(bad))
+    assert netlink.attr_map(good, 0, len(good)) == walked(good)
+
+
+ATTRIBUTE = st.tuples(st.integers(0, 0xFFFF), st.binary(max_size=12))
+
+
+@FUZZ
+@given(st.lists(st.lists(ATTRIBUTE, max_size=5), min_size=2, max_size=12), st.integers(0, 8))
+def test_attr_map_layout_cache_fuzz(layouts, slack):
+    """Messages cut to one length (some malformed, so that errors meet the cache too), each
+    parsed several times in turn: the cache must answer exactly as a walk does."""
+    bufs = [b"".join(nl.attr(t, p) for t, p in layout) for layout in layouts]
+    size = max(len(b) for b in bufs) + slack + 4
+    bufs = [(b + b"\0" * size)[:size] for b in bufs]
+    bufs += [b[:size - 4] + b"\xff" * 4 for b in bufs]  # a header there claims 0xffff bytes
+    for _round in range(3):
+        for buf in bufs:
+            try:
+                expected = walked(buf)
+            except ParseError:
+                with pytest.raises(ParseError):
+                    netlink.attr_map(buf, 0, size)
+                continue
+            assert netlink.attr_map(buf, 0, size) == expected
+
+
 @pytest.mark.parametrize("raw, expected", [
     (b"eth0\0", b"eth0"), (b"eth0", b"eth0"), (b"a\0b\0", b"a"), (b"", b""), (b"\0", b""),
 ])
@@ -429,6 +509,18 @@ def test_conn_dump_split_across_datagrams(monkeypatch):
     assert sock.sent[0][0][4:8] == struct.pack("=HH", nl.RTM_GETLINK, nl.NLM_F_REQUEST | nl.NLM_F_DUMP)
     assert all(flags & socket.MSG_TRUNC for flags in sock.recv_flags)
     assert sock.queue == []
+
+
+def test_conn_hands_each_message_a_view_of_its_own(monkeypatch):
+    sock = FakeSocket([linkmsg(1) + linkmsg(22), nl.done(1)])
+    conn = make_conn(monkeypatch, sock)
+    seen = []
+
+    def handler(mtype, buf, start, stop):
+        seen.append((type(buf), start, stop, len(buf), bytes(buf[start:stop])))
+    conn.dump(nl.RTM_GETLINK, b"", handler, "interfaces dump")
+    assert seen == [(memoryview, 0, len(nl.link(i, "if%d" % i)), len(nl.link(i, "if%d" % i)), nl.link(i, "if%d" % i))
+                    for i in (1, 22)]
 
 
 def test_conn_dump_stops_at_done(monkeypatch):
