@@ -65,6 +65,7 @@ STATS64_FIELDS = (
     "tx_heartbeat_errors", "tx_window_errors", "rx_compressed", "tx_compressed",
     "rx_nohandler", "rx_otherhost_dropped",
 )
+STATS64 = struct.Struct("=%dQ" % len(STATS64_FIELDS))
 
 BOND_MODES = ("balance-rr", "active-backup", "balance-xor", "broadcast", "802.3ad",
               "balance-tlb", "balance-alb")
@@ -139,7 +140,10 @@ def _altnames(buf, span):
 
 
 def _stats(buf, span):
-    count = min((span[1] - span[0]) // 8, len(STATS64_FIELDS))
+    if span[1] - span[0] >= STATS64.size:
+        return dict(zip(STATS64_FIELDS, STATS64.unpack_from(buf, span[0])))
+    # An older kernel's shorter struct: the counters it has.
+    count = (span[1] - span[0]) // 8
     return dict(zip(STATS64_FIELDS, struct.unpack_from("=%dQ" % count, buf, span[0])))
 
 

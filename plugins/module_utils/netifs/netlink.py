@@ -37,6 +37,7 @@ NLM_F_ACK_TLVS = 0x200
 
 NLMSGERR_ATTR_MSG = 1
 
+NOISE = frozenset((NLMSG_NOOP, NLMSG_OVERRUN))  # control messages that carry nothing for us
 NLA_TYPE_MASK = 0x3FFF  # drops NLA_F_NESTED and NLA_F_NET_BYTEORDER
 
 NLMSGHDR = struct.Struct("=IHHII")  # len, type, flags, seq, pid
@@ -225,14 +226,15 @@ class Conn:
     def dump(self, mtype, payload, handler, request):
         """Run one dump; return True when the kernel flagged it as interrupted."""
         seq = self.send(mtype, NLM_F_REQUEST | NLM_F_DUMP, payload)
-        interrupted = False
+        flags = 0
+        view = self.view
         while True:
             for mtype_, mflags, start, stop in self._receive(seq, request):
-                interrupted = interrupted or bool(mflags & NLM_F_DUMP_INTR)
+                flags |= mflags
                 if mtype_ == NLMSG_DONE:
                     self._check_done(start, stop, request)
-                    return interrupted
-                handler(mtype_, self.view[start:stop], 0, stop - start)
+                    return bool(flags & NLM_F_DUMP_INTR)
+                handler(mtype_, view[start:stop], 0, stop - start)
 
     def request(self, mtype, payload, handler, request):
         """Send one request that is answered by one message (or an error)."""
@@ -248,7 +250,7 @@ class Conn:
             raise ParseError(request, 0, "datagram of %d bytes truncated to %d" % (n, len(self.buf)))
         out = []
         for mtype, mflags, mseq, start, stop in iter_messages(self.buf, n, request):
-            if mseq != seq or mtype in (NLMSG_NOOP, NLMSG_OVERRUN):
+            if mseq != seq or mtype in NOISE:
                 continue
             if mtype == NLMSG_ERROR:
                 err = decode_error(self.buf, start, stop, mflags, request)
