@@ -326,8 +326,8 @@ def peer_rows(inner):
     full = inner["gather"]["median"]
     lines = ["  %-40s %10s %9s %9s %9s" % ("peers", "median ms", "min ms", "runs", "/netifs")]
     for label, fig in sorted(inner["peers"].items(), key=lambda item: item[1]["median"]):
-        lines.append("  %-40s %10.2f %9.2f %9d %9s" % (label, fig["median"], fig["min"], fig["runs"],
-                                                      ratio(fig["median"], full)))
+        cells = (label, fig["median"], fig["min"], fig["runs"], ratio(fig["median"], full))
+        lines.append("  %-40s %10.2f %9.2f %9d %9s" % cells)
     lines += ["  %-40s skipped: %s" % (label, why) for label, why in sorted(inner["peers_skipped"].items())]
     return lines
 

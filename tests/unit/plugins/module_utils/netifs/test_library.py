@@ -202,6 +202,23 @@ def test_cli_json_subsets_and_patterns(gathered, capsys):
     assert gathered == [(["interfaces", "addresses", "!stats"], ["up*", "!lo"], None)]
 
 
+def test_cli_json_is_one_line_and_pretty_indents(gathered, capsys):
+    assert cli.main(["--json"]) == cli.OK
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and json.loads(out) == FACTS
+    assert cli.main(["--json", "--pretty"]) == cli.OK
+    out = capsys.readouterr().out
+    assert out.startswith('{\n  "') and json.loads(out) == FACTS
+
+
+def test_cli_pretty_without_json_is_a_usage_error(gathered, capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--pretty"])
+    assert info.value.code == cli.USAGE
+    assert "--pretty goes with --json" in capsys.readouterr().err
+    assert gathered == []
+
+
 def test_cli_to(gathered, capsys):
     assert cli.main(["--to", "192.168.1.7", "db.example"]) == cli.OK
     assert "ROUTES TO" in capsys.readouterr().out
