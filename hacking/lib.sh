@@ -64,6 +64,7 @@ netifs_have() {
 netifs_ensure_os_packages() {
     local missing=()
     netifs_have ip || missing+=(iproute2)
+    netifs_have strace || missing+=(strace)
     netifs_have shellcheck || missing+=(shellcheck)
     if [ "${#missing[@]}" -gt 0 ]; then
         netifs_apt_install "${missing[@]}"

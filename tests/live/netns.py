@@ -230,10 +230,11 @@ def run_playbook(ns, playbook, collections_path, inventory="localhost,", callbac
     return proc.stdout
 
 
-def run_module(ns, args, collections_path):
+def run_module(ns, args, collections_path, wrap=()):
     """``ansible localhost -m netifs.core.netifs_facts -a ARGS`` run inside ``ns``.
 
-    ``args`` is a dict (sent as JSON) or a ``k=v`` string. Returns the module's result for
+    ``args`` is a dict (sent as JSON) or a ``k=v`` string; ``wrap`` is a command that runs
+    ``ansible`` (``[python, deny_netlink.py]``, say). Returns the module's result for
     localhost (``ansible_facts``, ``changed``, ...). ansible-core 2.19 no longer ships a ``json``
     stdout callback (``ansible.builtin.json`` redirects to ansible.posix), so the result is read
     from the builtin ``tree`` callback's file (``ansible -t DIR`` writes ``DIR/localhost``), or else
@@ -243,7 +244,7 @@ def run_module(ns, args, collections_path):
     ansible = os.path.join(os.path.dirname(sys.executable), "ansible")
     tree = tempfile.mkdtemp(prefix="tree-", dir=base)
     module_args = json.dumps(args) if isinstance(args, dict) else args
-    argv = ["ip", "netns", "exec", ns.name, ansible, "localhost", "-c", "local", "-i", "localhost,",
+    argv = ["ip", "netns", "exec", ns.name] + list(wrap) + [ansible, "localhost", "-c", "local", "-i", "localhost,",
             "-t", tree, "-m", "netifs.core.netifs_facts", "-a", module_args]
     proc = run(argv, check=False, env=env)
     path = os.path.join(tree, "localhost")
