@@ -15,7 +15,6 @@ INTERFACE_SUBSETS = frozenset(("interfaces", "addresses", "multicast", "stats"))
 FAMILY_NAMES = {4: 4, 6: 6, "4": 4, "6": 6, "ipv4": 4, "ipv6": 6}
 # What every interface record holds, whatever the subsets.
 NAME_KEYS = ("index", "name", "name_bytes")
-ATTEMPTS = linux.ATTEMPTS
 
 
 def parse_subset(values):

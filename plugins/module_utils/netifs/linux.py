@@ -28,7 +28,7 @@ from .nexthops import parse_nexthop
 from .routes import is_local_table, parse_route
 
 NAME = "linux_rtnetlink"
-ATTEMPTS = 5  # whole snapshots taken before a torn dump is reported as an error
+ATTEMPTS = 8  # whole snapshots taken before a torn dump is reported as an error
 FAMILIES = ((rt.AF_INET, 4), (rt.AF_INET6, 6))
 PROC_MULTICAST = {4: ("/proc/net/igmp", procfs.parse_igmp), 6: ("/proc/net/igmp6", procfs.parse_igmp6)}
 
@@ -176,16 +176,19 @@ def snapshot(conn, need, build, attempts=ATTEMPTS):
     """``build(snapshot, lenient)`` of a consistent snapshot of what ``need`` names
     (``addresses``, ``routes``, ``multicast``, ``stats``; links always).
 
-    The whole snapshot is taken again when a dump was interrupted or ``build`` finds it torn
-    (``TornSnapshot``), at most ``attempts`` times. On the last attempt, if malformed messages
-    were skipped (they can explain a dangling reference that no retake will mend), ``build`` is
-    asked to be lenient: to drop such references with a warning instead.
+    The whole snapshot is taken again when a dump was interrupted (``NLM_F_DUMP_INTR``) or
+    ``build`` finds it torn (``TornSnapshot``: a record names an interface or nexthop object the
+    snapshot does not hold), at most ``attempts`` times; an interrupted dump on the last attempt
+    is an error. The last attempt is built leniently: such references are dropped, with a
+    warning, instead. The links are dumped first, so on a busy host they name interfaces made
+    after that dump, or a malformed message that was skipped; either way the snapshot stays
+    consistent, and a host whose tables never stand still still gets its facts.
     """
     for attempt in range(attempts):
         try:
             with _gc_paused():
                 snap = _take(conn, need)
-                return build(snap, attempt == attempts - 1 and bool(snap.warnings))
+                return build(snap, attempt == attempts - 1)
         except TornSnapshot:
             continue
     raise DumpInterrupted("the kernel's tables changed during each of %d snapshots; netifs gave "

@@ -94,7 +94,7 @@ def kernel(per_datagram=2):
 
 
 def keep(snap, lenient):
-    assert lenient is False  # only a snapshot with skipped messages is ever built leniently
+    assert lenient is False  # only the last attempt is built leniently
     return snap
 
 
@@ -188,10 +188,10 @@ def test_interrupted_every_time(monkeypatch):
     k.interrupt[ROUTES6] = 1000
     with pytest.raises(DumpInterrupted) as info:
         take(monkeypatch, k)
-    assert str(info.value) == ("the kernel's tables changed during each of 5 snapshots; netifs gave up "
+    assert str(info.value) == ("the kernel's tables changed during each of 8 snapshots; netifs gave up "
                                "rather than report a torn view")
-    assert linux.ATTEMPTS == 5
-    assert k.calls[LINKS] == 5
+    assert linux.ATTEMPTS == 8
+    assert k.calls[LINKS] == linux.ATTEMPTS
 
 
 def test_attempts_parameter(monkeypatch):
@@ -237,12 +237,21 @@ def test_torn_snapshot_is_retaken(monkeypatch):
     assert k.calls[LINKS] == 2
 
 
-def test_torn_every_time(monkeypatch):
+def test_torn_every_time_drops_the_reference_on_the_last_attempt(monkeypatch):
+    """An interface made after each link dump (a host whose tables never stand still): the last
+    attempt keeps the snapshot as the link dump saw it, and says what it left out."""
     k = kernel()
     k.dumps[ADDRS] = [(nl.RTM_NEWADDR, nl.address(nl.AF_INET, 24, 9, a(nl.IFA_LOCAL, "198.51.100.2")))]
-    with pytest.raises(DumpInterrupted):
-        take(monkeypatch, k, need=frozenset(["addresses"]), build=torn_build)
-    assert k.calls[LINKS] == 5
+    warnings = []
+
+    def build(snap, lenient):
+        ifaces = torn_build(snap, lenient)
+        warnings.extend(snap.warnings)
+        return ifaces
+    ifaces = take(monkeypatch, k, need=frozenset(["addresses"]), build=build)
+    assert k.calls[LINKS] == linux.ATTEMPTS
+    assert sorted(ifaces) == ["eth0", "lo"] and all(i["addresses"] == [] for i in ifaces.values())
+    assert warnings == ["dropped a reference: address 198.51.100.2 is on an interface the snapshot does not hold"]
 
 
 def test_torn_snapshot_raised_by_build_directly(monkeypatch):
@@ -326,9 +335,16 @@ def test_nexthop_missing_every_time(monkeypatch):
     k = kernel()
     k.dumps[ROUTES4] = [nhid_route(10)]
     k.dumps[NEXTHOPS] = [(nl.RTM_NEWNEXTHOP, nl.nexthop(10, family=nl.AF_UNSPEC, group=[(1, 5)]))]
-    with pytest.raises(DumpInterrupted):
-        take(monkeypatch, k, need=frozenset(["routes"]), build=expand_build)
+    warnings = []
+
+    def build(snap, lenient):
+        routes = expand_build(snap, lenient)
+        warnings.extend(snap.warnings)
+        return routes
+    routes = take(monkeypatch, k, need=frozenset(["routes"]), build=build)
     assert k.calls[NEXTHOPS] == linux.ATTEMPTS
+    assert (routes[0]["nexthop_id"], routes[0]["nexthops"]) == (10, [])
+    assert warnings == ["dropped a reference: route 0.0.0.0/0: nexthop 1 of group 10 is gone"]
 
 
 @pytest.mark.parametrize("code", [errno.EPERM, errno.EACCES])
@@ -376,7 +392,7 @@ def bad_nexthop(nid=10):
     return nl.nhmsg() + nl.attr(nl.NHA_ID, nl.u32(nid)) + nl.attr(nl.NHA_GATEWAY, b"\1\2\3")
 
 
-def test_lenient_only_on_the_last_attempt_with_warnings(monkeypatch):
+def test_lenient_on_the_last_attempt_with_warnings(monkeypatch):
     k = kernel()
     k.dumps[ROUTES4] = [nhid_route(10)]
     k.dumps[NEXTHOPS] = [(nl.RTM_NEWNEXTHOP, bad_nexthop())]
@@ -390,7 +406,7 @@ def test_lenient_only_on_the_last_attempt_with_warnings(monkeypatch):
     assert seen == [(1, False), (1, False), (1, True)]
 
 
-def test_never_lenient_without_warnings(monkeypatch):
+def test_lenient_on_the_last_attempt_only(monkeypatch):
     seen = []
 
     def build(snap, lenient):
@@ -398,7 +414,17 @@ def test_never_lenient_without_warnings(monkeypatch):
         raise TornSnapshot("test")
     with pytest.raises(DumpInterrupted):
         take(monkeypatch, kernel(), need=frozenset(["routes"]), build=build)
-    assert seen == [False] * linux.ATTEMPTS
+    assert seen == [False] * (linux.ATTEMPTS - 1) + [True]
+
+
+def test_interrupted_on_the_last_attempt_is_never_built(monkeypatch):
+    """A dump the kernel flags as torn is never used, not even leniently."""
+    k = kernel()
+    k.interrupt[ADDRS] = 1000
+    built = []
+    with pytest.raises(DumpInterrupted):
+        take(monkeypatch, k, need=frozenset(["addresses"]), build=lambda s, lenient: built.append(s))
+    assert built == [] and k.calls[ADDRS] == linux.ATTEMPTS
 
 
 def test_malformed_nexthop_is_dropped_on_the_last_attempt(monkeypatch):
