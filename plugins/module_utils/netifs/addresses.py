@@ -73,6 +73,17 @@ def parse_address(buf, start, stop):
     preferred = valid = INFINITY
     if IFA_CACHEINFO in a and a[IFA_CACHEINFO][1] - a[IFA_CACHEINFO][0] >= CACHEINFO.size:
         preferred, valid = CACHEINFO.unpack_from(buf, a[IFA_CACHEINFO][0])
+    return address_record(
+        index, family, local, peer, prefixlen, scope, flags,
+        broadcast=address_text(buf, a[IFA_BROADCAST], family, what) if IFA_BROADCAST in a else None,
+        label=name_text(cstring(buf, a[IFA_LABEL]))[0] if IFA_LABEL in a else None,
+        preferred=_lifetime(preferred), valid=_lifetime(valid))
+
+
+def address_record(index, family, local, peer, prefixlen, scope, flags, broadcast=None, label=None,
+                   preferred=None, valid=None):
+    """An address record from its parts: packed ``local`` and ``peer`` (the same bytes when there
+    is no peer), the kernel's scope number and flag word. Every backend builds them here."""
     return {
         "index": index,
         "address": ip_text(local),
@@ -81,13 +92,13 @@ def parse_address(buf, start, stop):
         "family": family,
         "scope": scope_name(scope),
         "class": classify_packed(local),
-        "broadcast": address_text(buf, a[IFA_BROADCAST], family, what) if IFA_BROADCAST in a else None,
+        "broadcast": broadcast,
         "peer": ip_text(peer) if peer != local else None,
-        "label": name_text(cstring(buf, a[IFA_LABEL]))[0] if IFA_LABEL in a else None,
+        "label": label,
         "flags": flag_names(flags, IFA_FLAG_NAMES[family]),
         "zone": None,
-        "preferred_lifetime": _lifetime(preferred),
-        "valid_lifetime": _lifetime(valid),
+        "preferred_lifetime": preferred,
+        "valid_lifetime": valid,
     }
 
 

@@ -110,27 +110,49 @@ def parse_route(buf, start, stop):
         raise ParseError("RTM_NEWROUTE", 0, "address family %d" % fam)
     what = WHAT[family]
     a = attr_map(buf, start + RTMSG.size, stop, what)
-    rec = {
-        "destination": _prefix(buf, a, RTA_DST, dst_len, family, what),
-        "family": family,
-        "type": ROUTE_TYPES[rtype] if rtype < len(ROUTE_TYPES) else str(rtype),
-        "table": u32(buf, a[RTA_TABLE], "RTA_TABLE") if RTA_TABLE in a else table,
-        "protocol": PROTOCOLS.get(proto) or str(proto),
-        "scope": scope_name(scope),
-        "metric": u32(buf, a[RTA_PRIORITY], "RTA_PRIORITY") if RTA_PRIORITY in a else 0,
-        "preference": PREFERENCES.get(u8(buf, a[RTA_PREF], "RTA_PREF")) if RTA_PREF in a and family == 6 else None,
-        "gateway": _gateway(buf, a, family, what),
-        "interface": u32(buf, a[RTA_OIF], "RTA_OIF") if RTA_OIF in a else None,
-        "preferred_source": address_text(buf, a[RTA_PREFSRC], family, what) if RTA_PREFSRC in a else None,
-        "source": _prefix(buf, a, RTA_SRC, src_len, family, what) if src_len else None,
-        "tos": tos,
-        "flags": flag_names(flags, ROUTE_FLAGS),
-        "nexthop_id": u32(buf, a[RTA_NH_ID], "RTA_NH_ID") if RTA_NH_ID in a else None,
-        "nexthops": [],
-    }
+    rec = route_record(
+        family, _prefix(buf, a, RTA_DST, dst_len, family, what),
+        ROUTE_TYPES[rtype] if rtype < len(ROUTE_TYPES) else str(rtype),
+        u32(buf, a[RTA_TABLE], "RTA_TABLE") if RTA_TABLE in a else table,
+        u32(buf, a[RTA_OIF], "RTA_OIF") if RTA_OIF in a else None,
+        gateway=_gateway(buf, a, family, what),
+        metric=u32(buf, a[RTA_PRIORITY], "RTA_PRIORITY") if RTA_PRIORITY in a else 0,
+        protocol=PROTOCOLS.get(proto) or str(proto),
+        scope=scope_name(scope),
+        preference=PREFERENCES.get(u8(buf, a[RTA_PREF], "RTA_PREF")) if RTA_PREF in a and family == 6 else None,
+        preferred_source=address_text(buf, a[RTA_PREFSRC], family, what) if RTA_PREFSRC in a else None,
+        source=_prefix(buf, a, RTA_SRC, src_len, family, what) if src_len else None,
+        tos=tos, flags=flags,
+        nexthop_id=u32(buf, a[RTA_NH_ID], "RTA_NH_ID") if RTA_NH_ID in a else None)
     if RTA_MULTIPATH in a:
         rec["nexthops"] = _multipath(buf, a[RTA_MULTIPATH], family, what)
-    elif rec["type"] in FORWARDING_TYPES and rec["nexthop_id"] is None:
-        rec["nexthops"] = [{"gateway": rec["gateway"], "interface": rec["interface"], "weight": 1,
+    return rec
+
+
+def route_record(family, destination, rtype, table, interface, gateway=None, metric=0, protocol="unspec",
+                 scope="global", preference=None, preferred_source=None, source=None, tos=0, flags=0,
+                 nexthop_id=None):
+    """A route record from its parts (``flags`` is the kernel's ``rtm_flags`` word). A route that
+    forwards, and names no nexthop object, gets its one next hop. Every backend builds them here."""
+    rec = {
+        "destination": destination,
+        "family": family,
+        "type": rtype,
+        "table": table,
+        "protocol": protocol,
+        "scope": scope,
+        "metric": metric,
+        "preference": preference,
+        "gateway": gateway,
+        "interface": interface,
+        "preferred_source": preferred_source,
+        "source": source,
+        "tos": tos,
+        "flags": flag_names(flags, ROUTE_FLAGS),
+        "nexthop_id": nexthop_id,
+        "nexthops": [],
+    }
+    if rtype in FORWARDING_TYPES and nexthop_id is None:
+        rec["nexthops"] = [{"gateway": gateway, "interface": interface, "weight": 1,
                             "flags": flag_names(flags & 0xFF, RTNH_FLAGS)}]
     return rec

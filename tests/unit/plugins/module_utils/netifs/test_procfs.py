@@ -201,3 +201,173 @@ def test_random_bytes(data):
         except ParseError:
             continue
         assert isinstance(got, list)
+
+
+# --- /proc/net/if_inet6 --------------------------------------------------------------------------
+
+def inet6_line(address, index, prefixlen, scope, flags, name):
+    return b"%s %02x %02x %02x %02x %8s\n" % (socket.inet_pton(socket.AF_INET6, address).hex().encode(),
+                                            index, prefixlen, scope, flags, name)
+
+
+def test_if_inet6_records():
+    data = (inet6_line("::1", 1, 128, 0x10, 0x80, b"lo") + inet6_line("fe80::1", 0x1234, 64, 0x20, 0x80, b"eth0")
+            + inet6_line("2001:db8::5", 2, 64, 0x00, 0x01 | 0x40, b"eth0") + inet6_line("fec0::1", 2, 10, 0x40, 0, b"e")
+            + inet6_line("::ffff:1.2.3.4", 2, 96, 0x80, 0, b"e"))
+    got = procfs.parse_if_inet6(data)
+    assert [(r["index"], r["address"], r["prefixlen"], r["network"], r["scope"], r["class"], r["flags"]) for r in got] == [
+        (1, "::1", 128, "::1/128", "host", "loopback", ["permanent"]),
+        (0x1234, "fe80::1", 64, "fe80::/64", "link", "link_local", ["permanent"]),  # an index past 0xff
+        (2, "2001:db8::5", 64, "2001:db8::/64", "global", "documentation", ["temporary", "tentative"]),
+        (2, "fec0::1", 10, "fec0::/10", "site", "public", []),
+        (2, "::ffff:1.2.3.4", 96, "::ffff:0.0.0.0/96", "global", "public", []),  # scope bits the kernel calls universe
+    ]
+    assert all((r["family"], r["peer"], r["label"], r["preferred_lifetime"]) == (6, None, None, None) for r in got)
+
+
+@pytest.mark.parametrize("line, detail", [
+    (b"0001 01 80 10 80 lo\n", "an address of 2 bytes"),
+    (b"zz" * 16 + b" 01 80 10 80 lo\n", "non-hexadecimal number"),
+    (b"00" * 16 + b" 01 81 10 80 lo\n", "length 129 for a 128-bit address"),
+    (b"00" * 16 + b" 01 80\n", "not enough values to unpack"),
+])
+def test_if_inet6_bad_line(line, detail):
+    with pytest.raises(ParseError) as info:
+        procfs.parse_if_inet6(inet6_line("::1", 1, 128, 0x10, 0x80, b"lo") + line)
+    assert info.value.what == "/proc/net/if_inet6 line 2"
+    assert detail in info.value.detail
+
+
+# --- /proc/net/dev --------------------------------------------------------------------------------
+
+NET_DEV = (b"Inter-|   Receive                                                |  Transmit\n"
+           b" face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls "
+           b"carrier compressed\n"
+           b"    lo:     100       2    0    0    0     0          0         0      100       2    0    0    0     0 "
+           b"      0          0\n"
+           b"nf\xff0: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n")
+
+
+def test_net_dev_counters_by_name():
+    got = procfs.parse_net_dev(NET_DEV)
+    assert list(got) == [b"lo", b"nf\xff0"]
+    assert got[b"lo"]["rx_bytes"] == 100 and got[b"lo"]["tx_packets"] == 2
+    assert got[b"nf\xff0"] == dict(zip(procfs.NET_DEV_FIELDS, range(1, 17)))
+    assert got[b"nf\xff0"]["collisions"] == 14 and got[b"nf\xff0"]["multicast"] == 8
+
+
+@pytest.mark.parametrize("line", [b"eth0 1 2 3\n", b"eth0: 1 2 3\n", b"eth0: " + b"x " * 16 + b"\n"])
+def test_net_dev_bad_line(line):
+    with pytest.raises(ParseError) as info:
+        procfs.parse_net_dev(NET_DEV + line)
+    assert info.value.what == "/proc/net/dev line 5"
+
+
+# --- /proc/net/route ------------------------------------------------------------------------------
+
+ROUTE_HEADER = b"Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+INDEX = {b"lo": 1, b"eth0": 2, b"nf\xff0": 7}
+
+
+def route4_line(name, dest, gateway, flags, metric, mask):
+    return b"%s\t%s\t%s\t%04X\t0\t0\t%d\t%s\t0\t0\t0\n" % (name, group_hex(dest), group_hex(gateway), flags,
+                                                       metric, group_hex(mask))
+
+
+def test_route_v4_records():
+    data = ROUTE_HEADER + (route4_line(b"eth0", "0.0.0.0", "192.0.2.1", 0x3, 100, "0.0.0.0")
+                           + route4_line(b"eth0", "192.0.2.0", "0.0.0.0", 0x1, 0, "255.255.255.0")
+                           + route4_line(b"nf\xff0", "198.51.100.7", "192.0.2.9", 0x7, 5, "255.255.255.255")
+                           + route4_line(b"*", "203.0.113.0", "0.0.0.0", 0x201, 0, "255.255.255.0")
+                           + route4_line(b"*", "198.51.100.0", "0.0.0.0", 0x1, 0, "255.255.255.0"))
+    got = procfs.parse_route(data, INDEX)
+    assert [(r["destination"], r["type"], r["gateway"], r["interface"], r["metric"], r["scope"], r["table"])
+            for r in got] == [
+        ("0.0.0.0/0", "unicast", "192.0.2.1", 2, 100, "global", 254),
+        ("192.0.2.0/24", "unicast", None, 2, 0, "link", 254),
+        ("198.51.100.7/32", "unicast", "192.0.2.9", 7, 5, "global", 254),
+        ("203.0.113.0/24", "unreachable", None, None, 0, "link", 254),
+        ("198.51.100.0/24", "blackhole", None, None, 0, "link", 254),  # no flag, no device
+    ]
+    assert got[0]["nexthops"] == [{"gateway": "192.0.2.1", "interface": 2, "weight": 1, "flags": []}]
+    assert got[3]["nexthops"] == []
+
+
+def test_route_v4_is_read_in_host_byte_order():
+    """The file prints the network-order u32 as a host integer: on a big-endian host the digits
+    differ, and the parser (which packs them back in host order) gives the same routes."""
+    line = route4_line(b"eth0", "10.1.2.0", "10.1.2.254", 0x3, 0, "255.255.255.0")
+    assert line.split(b"\t")[1] == (b"0002010A" if sys.byteorder == "little" else b"0A010200")
+    assert procfs.parse_route(ROUTE_HEADER + line, INDEX)[0]["destination"] == "10.1.2.0/24"
+
+
+@pytest.mark.parametrize("line, detail", [
+    (route4_line(b"eth9", "10.0.0.0", "0.0.0.0", 1, 0, "255.0.0.0"), "interface 'eth9' is not among the interfaces read"),
+    (route4_line(b"eth0", "10.0.0.0", "0.0.0.0", 1, 0, "255.0.255.0"), "mask 255.0.255.0 is not contiguous"),
+    (b"eth0\t0000000A\n", "not enough values"),
+    (b"eth0\tXXXXXXXX\t00000000\t0001\t0\t0\t0\t000000FF\t0\t0\t0\n", "invalid literal"),
+])
+def test_route_v4_bad_line(line, detail):
+    with pytest.raises(ParseError) as info:
+        procfs.parse_route(ROUTE_HEADER + line, INDEX)
+    assert info.value.what == "/proc/net/route line 2"
+    assert detail in info.value.detail
+
+
+# --- /proc/net/ipv6_route -------------------------------------------------------------------------
+
+def route6_line(dest, plen, via, metric, flags, name, src="::", splen=0):
+    hexed = [socket.inet_pton(socket.AF_INET6, a).hex().encode() for a in (dest, src, via)]
+    return b"%s %02x %s %02x %s %08x 00000001 00000000 %08x %8s\n" % (
+        hexed[0], plen, hexed[1], splen, hexed[2], metric, flags, name)
+
+
+def test_ipv6_route_records_and_what_is_left_out():
+    data = (route6_line("::", 0, "fe80::1", 1024, 0x3 | (1 << 27), b"eth0")              # default, pref high
+            + route6_line("2001:db8::", 64, "::", 256, 0x1, b"eth0")
+            + route6_line("2001:db8:5::", 48, "::", 100, 0x201, b"lo", src="2001:db8:9::", splen=48)
+            + route6_line("::1", 128, "::", 0, 0x80200001, b"lo")                          # local table
+            + route6_line("2001:db8::", 128, "::", 0, 0x80100001, b"eth0")                 # anycast, local
+            + route6_line("2001:db8::77", 128, "fe80::1", 0, 0x01000003, b"eth0")          # a cached clone
+            + route6_line("ff00::", 8, "::", 256, 0x1, b"eth0")                            # local multicast
+            + route6_line("::", 0, "::", 0xFFFFFFFF, 0x00200200, b"lo"))                   # the null entry
+    got = procfs.parse_ipv6_route(data, INDEX)
+    assert [(r["destination"], r["type"], r["gateway"], r["interface"], r["metric"], r["preference"], r["source"],
+             r["table"]) for r in got] == [
+        ("::/0", "unicast", "fe80::1", 2, 1024, "high", None, None),
+        ("2001:db8::/64", "unicast", None, 2, 256, "medium", None, None),
+        ("2001:db8:5::/48", "unreachable", None, 1, 100, "medium", "2001:db8:9::/48", None),
+    ]
+
+
+def test_ipv6_route_low_preference_and_a_real_unreachable_default():
+    data = (route6_line("::", 0, "fe80::2", 1024, 0x3 | (3 << 27), b"eth0")
+            + route6_line("::", 0, "::", 4096, 0x200, b"lo"))  # a configured reject default: kept
+    got = procfs.parse_ipv6_route(data, INDEX)
+    assert [(r["preference"], r["type"], r["metric"]) for r in got] == [("low", "unicast", 1024),
+                                                                       ("medium", "unreachable", 4096)]
+
+
+@pytest.mark.parametrize("line, detail", [
+    (route6_line("::", 0, "::", 0, 1, b"eth9"), "interface 'eth9' is not among the interfaces read"),
+    (b"00" * 16 + b" 81 " + b"00" * 16 + b" 00 " + b"00" * 16 + b" 0 0 0 1 eth0\n", "length 129"),
+    (b"00 00\n", "not enough values to unpack"),
+    (b"0000 00 " + b"00" * 16 + b" 00 " + b"00" * 16 + b" 0 0 0 1 eth0\n", "an address of 2 bytes"),
+])
+def test_ipv6_route_bad_line(line, detail):
+    with pytest.raises(ParseError) as info:
+        procfs.parse_ipv6_route(line, INDEX)
+    assert info.value.what == "/proc/net/ipv6_route line 1"
+    assert detail in info.value.detail
+
+
+@FUZZ
+@given(st.binary(max_size=400), st.sampled_from(["if_inet6", "dev", "route", "ipv6_route"]))
+def test_proc_net_parsers_fuzz(data, which):
+    """Any bytes give records or a ParseError naming the file, never another exception."""
+    parse = {"if_inet6": procfs.parse_if_inet6, "dev": procfs.parse_net_dev,
+             "route": lambda d: procfs.parse_route(d, INDEX), "ipv6_route": lambda d: procfs.parse_ipv6_route(d, INDEX)}
+    try:
+        bounded(lambda: parse[which](data))
+    except ParseError as exc:
+        assert exc.what.startswith("/proc/net/" + which)
