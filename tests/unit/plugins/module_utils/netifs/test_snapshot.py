@@ -224,6 +224,15 @@ def torn_build(snap, lenient):
     return model.interfaces(snap, resolver(snap, lenient))
 
 
+def keeping_warnings(build, warnings):
+    """``build``, and the snapshot's warnings (the model's included) put into ``warnings``."""
+    def wrapped(snap, lenient):
+        got = build(snap, lenient)
+        warnings.extend(snap.warnings)
+        return got
+    return wrapped
+
+
 def test_torn_snapshot_is_retaken(monkeypatch):
     """An address names ifindex 3, which the (earlier) link dump did not have: retake."""
     k = kernel()
@@ -243,12 +252,7 @@ def test_torn_every_time_drops_the_reference_on_the_last_attempt(monkeypatch):
     k = kernel()
     k.dumps[ADDRS] = [(nl.RTM_NEWADDR, nl.address(nl.AF_INET, 24, 9, a(nl.IFA_LOCAL, "198.51.100.2")))]
     warnings = []
-
-    def build(snap, lenient):
-        ifaces = torn_build(snap, lenient)
-        warnings.extend(snap.warnings)
-        return ifaces
-    ifaces = take(monkeypatch, k, need=frozenset(["addresses"]), build=build)
+    ifaces = take(monkeypatch, k, need=frozenset(["addresses"]), build=keeping_warnings(torn_build, warnings))
     assert k.calls[LINKS] == linux.ATTEMPTS
     assert sorted(ifaces) == ["eth0", "lo"] and all(i["addresses"] == [] for i in ifaces.values())
     assert warnings == ["dropped a reference: address 198.51.100.2 is on an interface the snapshot does not hold"]
@@ -336,12 +340,7 @@ def test_nexthop_missing_every_time(monkeypatch):
     k.dumps[ROUTES4] = [nhid_route(10)]
     k.dumps[NEXTHOPS] = [(nl.RTM_NEWNEXTHOP, nl.nexthop(10, family=nl.AF_UNSPEC, group=[(1, 5)]))]
     warnings = []
-
-    def build(snap, lenient):
-        routes = expand_build(snap, lenient)
-        warnings.extend(snap.warnings)
-        return routes
-    routes = take(monkeypatch, k, need=frozenset(["routes"]), build=build)
+    routes = take(monkeypatch, k, need=frozenset(["routes"]), build=keeping_warnings(expand_build, warnings))
     assert k.calls[NEXTHOPS] == linux.ATTEMPTS
     assert (routes[0]["nexthop_id"], routes[0]["nexthops"]) == (10, [])
     assert warnings == ["dropped a reference: route 0.0.0.0/0: nexthop 1 of group 10 is gone"]
