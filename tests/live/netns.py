@@ -244,8 +244,9 @@ def run_module(ns, args, collections_path, wrap=()):
     ansible = os.path.join(os.path.dirname(sys.executable), "ansible")
     tree = tempfile.mkdtemp(prefix="tree-", dir=base)
     module_args = json.dumps(args) if isinstance(args, dict) else args
-    argv = ["ip", "netns", "exec", ns.name] + list(wrap) + [ansible, "localhost", "-c", "local", "-i", "localhost,",
-            "-t", tree, "-m", "netifs.core.netifs_facts", "-a", module_args]
+    command = [ansible, "localhost", "-c", "local", "-i", "localhost,", "-t", tree,
+               "-m", "netifs.core.netifs_facts", "-a", module_args]
+    argv = ["ip", "netns", "exec", ns.name] + list(wrap) + command
     proc = run(argv, check=False, env=env)
     path = os.path.join(tree, "localhost")
     if os.path.exists(path):

@@ -57,7 +57,7 @@ def call(func, *args, **kwargs):
 
 
 def options(func):
-    return [p for p in list(inspect.signature(func).parameters)[1:]]
+    return list(inspect.signature(func).parameters)[1:]
 
 
 @pytest.mark.parametrize("name", sorted(FILTERS))

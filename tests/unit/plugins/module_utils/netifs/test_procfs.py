@@ -206,8 +206,8 @@ def test_random_bytes(data):
 # --- /proc/net/if_inet6 --------------------------------------------------------------------------
 
 def inet6_line(address, index, prefixlen, scope, flags, name):
-    return b"%s %02x %02x %02x %02x %8s\n" % (socket.inet_pton(socket.AF_INET6, address).hex().encode(),
-                                            index, prefixlen, scope, flags, name)
+    hexed = socket.inet_pton(socket.AF_INET6, address).hex().encode()
+    return b"%s %02x %02x %02x %02x %8s\n" % (hexed, index, prefixlen, scope, flags, name)
 
 
 def test_if_inet6_records():
@@ -270,8 +270,8 @@ INDEX = {b"lo": 1, b"eth0": 2, b"nf\xff0": 7}
 
 
 def route4_line(name, dest, gateway, flags, metric, mask):
-    return b"%s\t%s\t%s\t%04X\t0\t0\t%d\t%s\t0\t0\t0\n" % (name, group_hex(dest), group_hex(gateway), flags,
-                                                       metric, group_hex(mask))
+    cells = (name, group_hex(dest), group_hex(gateway), flags, metric, group_hex(mask))
+    return b"%s\t%s\t%s\t%04X\t0\t0\t%d\t%s\t0\t0\t0\n" % cells
 
 
 def test_route_v4_records():
@@ -344,8 +344,8 @@ def test_ipv6_route_low_preference_and_a_real_unreachable_default():
     data = (route6_line("::", 0, "fe80::2", 1024, 0x3 | (3 << 27), b"eth0")
             + route6_line("::", 0, "::", 4096, 0x200, b"lo"))  # a configured reject default: kept
     got = procfs.parse_ipv6_route(data, INDEX)
-    assert [(r["preference"], r["type"], r["metric"]) for r in got] == [("low", "unicast", 1024),
-                                                                       ("medium", "unreachable", 4096)]
+    want = [("low", "unicast", 1024), ("medium", "unreachable", 4096)]
+    assert [(r["preference"], r["type"], r["metric"]) for r in got] == want
 
 
 @pytest.mark.parametrize("line, detail", [
