@@ -90,6 +90,7 @@ def name_text(raw):
 
 
 _FLAG_NAMES = {}
+_FLAG_NAMES_LIMIT = 4096  # bounds the memo in a long-running process, as _TEXT's
 
 
 def flag_names(value, table):
@@ -101,5 +102,7 @@ def flag_names(value, table):
     key = (value, id(table))
     names = _FLAG_NAMES.get(key)
     if names is None:
+        if len(_FLAG_NAMES) >= _FLAG_NAMES_LIMIT:
+            _FLAG_NAMES.clear()
         names = _FLAG_NAMES[key] = tuple(name for bit, name in table if value & bit)
     return list(names)

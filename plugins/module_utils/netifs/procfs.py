@@ -46,7 +46,7 @@ def parse_igmp(data):
                 out.append({"index": index, "address": socket.inet_ntop(socket.AF_INET, packed),
                             "family": 4})
             else:
-                index = int(fields[0])
+                index = _number(fields[0], 10, INDEX_LIMIT, "index")
         except (ValueError, struct.error) as exc:
             raise ParseError("/proc/net/igmp line %d" % (lineno + 1), 0, str(exc))
     return out
@@ -63,11 +63,24 @@ def parse_igmp6(data):
             packed = bytes.fromhex(fields[2].decode("ascii"))
             if len(packed) != 16:
                 raise ValueError("group of %d bytes" % len(packed))
-            out.append({"index": int(fields[0]), "address": socket.inet_ntop(socket.AF_INET6, packed),
-                        "family": 6})
+            out.append({"index": _number(fields[0], 10, INDEX_LIMIT, "index"),
+                        "address": socket.inet_ntop(socket.AF_INET6, packed), "family": 6})
         except (ValueError, IndexError, UnicodeDecodeError) as exc:
             raise ParseError("/proc/net/igmp6 line %d" % (lineno + 1), 0, str(exc))
     return out
+
+
+def _number(text, base, limit, what):
+    """A field as an integer below ``limit``: a file that holds a longer number is not the kernel's
+    (it would also make records that grow with the digits, or that JSON cannot hold)."""
+    value = int(text, base)
+    if not 0 <= value < limit:
+        raise ValueError("%s %s is out of range" % (what, text.decode("ascii", "replace")[:20]))
+    return value
+
+
+U32_LIMIT = 1 << 32
+INDEX_LIMIT = 1 << 31  # interface indexes are positive ints
 
 
 def _rows(data, skip=0):
@@ -104,7 +117,8 @@ def parse_if_inet6(data):
     for lineno, fields in _rows(data):
         try:
             packed = _hex_address(fields[0], 16)
-            index, prefixlen, scope, flags = (int(field, 16) for field in fields[1:5])
+            index = _number(fields[1], 16, INDEX_LIMIT, "index")
+            prefixlen, scope, flags = (_number(field, 16, 256, "field") for field in fields[2:5])
             out.append(address_record(index, 6, packed, packed, prefixlen, _V6_SCOPES.get(scope, 0), flags))
         except (ValueError, IndexError, UnicodeDecodeError, ParseError) as exc:
             raise ParseError("/proc/net/if_inet6 line %d" % lineno, 0, _detail(exc))
@@ -129,7 +143,7 @@ def parse_net_dev(data):
         try:
             if not sep or len(values) != len(NET_DEV_FIELDS):
                 raise ValueError("expected 'name:' and %d counters" % len(NET_DEV_FIELDS))
-            out[name.strip()] = dict(zip(NET_DEV_FIELDS, (int(v) for v in values)))
+            out[name.strip()] = dict(zip(NET_DEV_FIELDS, (_number(v, 10, 1 << 64, "counter") for v in values)))
         except ValueError as exc:
             raise ParseError("/proc/net/dev line %d" % lineno, 0, str(exc))
     return out
@@ -159,7 +173,7 @@ def _prefixlen(mask):
 
 def _route4(fields, index_of):
     name, dest, gateway, flags, _refcnt, _use, metric, mask = fields[:8]
-    flags = int(flags, 16)
+    flags = _number(flags, 16, U32_LIMIT, "flags")
     via = ip_text(_HOST_U32.pack(int(gateway, 16))) if flags & RTF_GATEWAY else None
     plen = _prefixlen(_HOST_U32.pack(int(mask, 16)))
     interface = _interface(name, index_of)
@@ -167,7 +181,7 @@ def _route4(fields, index_of):
     # no flag at all: it is the one forwarding route without a device.
     rtype = "unreachable" if flags & RTF_REJECT else "blackhole" if name == b"*" else "unicast"
     return route_record(4, network_text(_HOST_U32.pack(int(dest, 16)), plen), rtype, 254, interface,
-                        gateway=via, metric=int(metric), scope="global" if via else "link")
+                        gateway=via, metric=_number(metric, 10, U32_LIMIT, "metric"), scope="global" if via else "link")
 
 
 def parse_route(data, index_of):
@@ -207,7 +221,8 @@ def _skipped6(dest, plen, flags, metric, name):
 def _route6(fields, index_of):
     dest, plen, src, splen, via, metric, _refcnt, _use, flags, name = fields[:10]
     dest, src, via = (_hex_address(f, 16) for f in (dest, src, via))
-    plen, splen, metric, flags = int(plen, 16), int(splen, 16), int(metric, 16), int(flags, 16)
+    plen, splen = _number(plen, 16, 256, "prefix length"), _number(splen, 16, 256, "prefix length")
+    metric, flags = _number(metric, 16, U32_LIMIT, "metric"), _number(flags, 16, U32_LIMIT, "flags")
     if _skipped6(dest, plen, flags, metric, name):
         return None
     gateway = ip_text(via) if flags & RTF_GATEWAY else None

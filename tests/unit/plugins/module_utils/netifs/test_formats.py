@@ -72,3 +72,13 @@ def test_network_text_impossible_prefix(packed, prefixlen):
 ])
 def test_mac_text(raw, text):
     assert mac_text(raw) == text
+
+
+def test_flag_names_memo_is_bounded():
+    """A long-running process (a Salt minion) meets ever new flag words: the memo must not grow
+    with them (found by tests/fuzz)."""
+    from netifs import formats
+    table = ((0x1, "a"), (0x2, "b"))
+    for value in range(3 * formats._FLAG_NAMES_LIMIT):
+        assert formats.flag_names(value, table) == [n for bit, n in table if value & bit]
+        assert len(formats._FLAG_NAMES) <= formats._FLAG_NAMES_LIMIT

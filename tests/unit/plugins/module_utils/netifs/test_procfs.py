@@ -371,3 +371,23 @@ def test_proc_net_parsers_fuzz(data, which):
         bounded(lambda: parse[which](data))
     except ParseError as exc:
         assert exc.what.startswith("/proc/net/" + which)
+
+
+@pytest.mark.parametrize("parse, data", [
+    (procfs.parse_igmp, HEADER + b"9" * 40 + b"\tlo : 1 V3\n"),                          # index: longer than any int
+    (procfs.parse_igmp6, b"9" * 40 + b" lo ff020000000000000000000000000001 1 4 0\n"),
+    (procfs.parse_if_inet6, b"00" * 16 + b" " + b"f" * 3572 + b" 40 20 80 e\n"),         # json.dumps would refuse it
+    (procfs.parse_if_inet6, b"00" * 16 + b" 01 40 20 100 e\n"),                          # flags are one byte
+    (procfs.parse_net_dev, NET_DEV + b"e: " + b"1 " * 15 + b"1" * 25 + b"\n"),           # past a u64
+    (lambda d: procfs.parse_route(d, INDEX), ROUTE_HEADER + b"eth0\t0000000A\t00000000\t0001\t0\t0\t"
+     + b"9" * 11 + b"\t000000FF\t0\t0\t0\n"),
+    (lambda d: procfs.parse_ipv6_route(d, INDEX), route6_line("::", 0, "::", 0, 1, b"eth0").replace(
+        b"00000000 00000001", b"f" * 3572 + b" 00000001", 1)),
+])
+def test_numbers_longer_than_the_kernel_prints_are_errors(parse, data):
+    """Found by the fuzzer (tests/fuzz/regressions): a number of any length became records that
+    grow with its digits, or that JSON cannot hold."""
+    with pytest.raises(ParseError) as info:
+        parse(data)
+    assert info.value.what.startswith("/proc/net/")
+    assert "out of range" in info.value.detail
