@@ -14,7 +14,7 @@ __metaclass__ = type
 import struct
 
 from .errors import ParseError
-from .formats import flag_names, ip_text, mac_text, name_text, packed_address
+from .formats import address_text, flag_names, mac_text, name_text
 from .netlink import attr_map, cstring, iter_attrs, u32
 from .rtnetlink import IFF_FLAGS, IFINFOMSG
 
@@ -100,7 +100,7 @@ def _vxlan(buf, a):
         out[key] = None
         for attr, family in ((v4, 4), (v6, 6)):
             if attr in a:
-                out[key] = ip_text(packed_address(buf, a[attr], family, "IFLA_VXLAN_" + key.upper()))
+                out[key] = address_text(buf, a[attr], family, "IFLA_VXLAN_" + key.upper())
     return out
 
 

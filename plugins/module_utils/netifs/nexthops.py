@@ -14,7 +14,7 @@ __metaclass__ = type
 import struct
 
 from .errors import ParseError, TornSnapshot
-from .formats import flag_names, ip_text, packed_address
+from .formats import address_text, flag_names
 from .netlink import attr_map, u32
 from .rtnetlink import FAMILY, NHMSG, RTNH_FLAGS
 
@@ -52,7 +52,7 @@ def parse_nexthop(buf, start, stop):
     if NHA_GATEWAY in a:
         if family not in FAMILY:
             raise ParseError(what, 0, "a gateway in a nexthop of address family %d" % family)
-        gateway = ip_text(packed_address(buf, a[NHA_GATEWAY], FAMILY[family], what))
+        gateway = address_text(buf, a[NHA_GATEWAY], FAMILY[family], what)
     return {
         "id": nid,
         "group": _group(buf, a[NHA_GROUP], what) if NHA_GROUP in a else None,

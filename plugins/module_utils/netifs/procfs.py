@@ -55,18 +55,13 @@ def parse_igmp(data):
 def parse_igmp6(data):
     """``/proc/net/igmp6``: ``idx name group users flags timer``, the group as 32 hex digits."""
     out = []
-    for lineno, line in enumerate(data.split(b"\n")):
-        fields = line.split()
-        if not fields:
-            continue
+    for lineno, fields in _rows(data):
         try:
-            packed = bytes.fromhex(fields[2].decode("ascii"))
-            if len(packed) != 16:
-                raise ValueError("group of %d bytes" % len(packed))
+            packed = _hex_address(fields[2], 16)
             out.append({"index": _number(fields[0], 10, INDEX_LIMIT, "index"),
                         "address": socket.inet_ntop(socket.AF_INET6, packed), "family": 6})
         except (ValueError, IndexError, UnicodeDecodeError) as exc:
-            raise ParseError("/proc/net/igmp6 line %d" % (lineno + 1), 0, str(exc))
+            raise ParseError("/proc/net/igmp6 line %d" % lineno, 0, str(exc))
     return out
 
 

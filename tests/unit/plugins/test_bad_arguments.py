@@ -25,7 +25,8 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.netifs.core.plugins.filter import addresses, best_local, peers_on_link, source_for
 from ansible_collections.netifs.core.plugins.test import address_class
 
-FACTS = json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "facts_lan.json")))
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "facts_lan.json")) as _handle:
+    FACTS = json.load(_handle)
 
 
 class Odd:
