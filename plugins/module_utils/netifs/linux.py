@@ -17,7 +17,6 @@ import errno
 import gc
 import os
 import socket
-import struct
 
 from . import procfs, rtnetlink as rt
 from .addresses import parse_address, parse_multicast
@@ -26,44 +25,12 @@ from .links import parse_link, stub_link
 from .netlink import Conn
 from .nexthops import parse_nexthop
 from .routes import is_local_table, parse_route
+from .snapshot import Snapshot
 
 NAME = "linux_rtnetlink"
 ATTEMPTS = 8  # whole snapshots taken before a torn dump is reported as an error
 FAMILIES = ((rt.AF_INET, 4), (rt.AF_INET6, 6))
 PROC_MULTICAST = {4: ("/proc/net/igmp", procfs.parse_igmp), 6: ("/proc/net/igmp6", procfs.parse_igmp6)}
-
-
-class Snapshot:
-    """What one pass over the kernel's tables found, as parser records.
-
-    ``nexthops`` maps nexthop object ids to records, or is None when none were read.
-    """
-
-    def __init__(self):
-        self.links = []
-        self.addresses = []
-        self.routes = []
-        self.nexthops = None
-        self.multicast = []
-        self.missing = []
-        self.warnings = []
-
-    def lose(self, subset, family, reason):
-        self.missing.append({"subset": subset, "family": family, "reason": reason})
-
-    def collector(self, want, parse, out, skip=None):
-        """A dump handler: parse messages of type ``want`` into ``out``; keep going past bad ones."""
-        def handle(mtype, buf, start, stop):
-            if mtype != want:
-                return
-            try:
-                if skip is None or not skip(buf, start, stop):
-                    out.append(parse(buf, start, stop))
-            except ParseError as exc:
-                self.warnings.append("skipped a malformed message: %s" % exc)
-            except (struct.error, IndexError, ValueError) as exc:
-                self.warnings.append("skipped a malformed message of type %d: %s" % (mtype, exc))
-        return handle
 
 
 def open_conn():
