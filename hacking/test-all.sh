@@ -11,7 +11,8 @@
 # collection path .cache/collections/ansible_collections/netifs/core (a symlink, no copy).
 # Then these steps, in order, stopping at the first failure; a summary is always printed:
 #
-#   pytest   pytest tests/unit tests/live tests/fuzz -q  (live tests need root and `ip netns`;
+#   pytest   pytest tests/unit tests/static tests/live tests/fuzz -q  (static: the engine needs Python 3.8 and the
+#            standard library only; live tests need root and `ip netns`;
 #            the fuzz run takes NETIFS_FUZZ_SECONDS, default 60; "no tests" fails)
 #   sanity   ansible-test sanity --venv --python 3.11
 #   units    ansible-test units --venv --python 3.11
@@ -103,10 +104,10 @@ step_pytest() {
     (
         cd "$NETIFS_ROOT" &&
             PYTHONPATH="$NETIFS_ROOT/.cache/collections${PYTHONPATH:+:$PYTHONPATH}" \
-                python -m pytest tests/unit tests/live tests/fuzz -q
+                python -m pytest tests/unit tests/static tests/live tests/fuzz -q
     ) || rc=$?
     if [ "$rc" -eq 5 ]; then
-        echo "ERROR: pytest collected no tests in tests/unit, tests/live and tests/fuzz (pytest exit status 5)." \
+        echo "ERROR: pytest collected no tests in tests/unit, tests/static, tests/live and tests/fuzz (pytest exit status 5)." \
             "A suite that runs nothing is a failure, not a pass." >&2
     fi
     return "$rc"

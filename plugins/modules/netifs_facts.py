@@ -163,7 +163,11 @@ ansible_facts:
           type: int
           sample: 1
         backend:
-          description: The OS API that produced the data; V(null) when none could be opened.
+          description:
+            - The OS API that produced the data, V(linux_rtnetlink) normally; a fallback such as
+              V(getifaddrs) or V(linux_procfs) when the native API is missing or denied (then
+              RV(ansible_facts.netifs.warnings) says why and RV(ansible_facts.netifs.missing) what it cannot tell);
+              V(null) when no backend could read anything.
           returned: always
           type: str
           sample: linux_rtnetlink

@@ -4,11 +4,16 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Hosts that restrict the engine give full or clearly partial facts, never a traceback:
 
-* a process denied AF_NETLINK by a real seccomp filter (deny_netlink.py): the engine and the
-  module report every subset in ``missing``, with the reason, and the task does not fail;
+* a process denied AF_NETLINK by a real seccomp filter (deny_netlink.py): glibc's getifaddrs(3)
+  fails with it, and the engine and the module fall back to sysfs, ioctls and /proc/net
+  (``linux_procfs``; test_fallback.py compares what it reads with netlink), listing what that
+  cannot tell in ``missing`` and why it fell back in ``warnings``;
 * ``/proc`` not mounted (a private mount namespace where it was unmounted): nothing is lost,
   since everything is read through netlink;
-* both at once.
+* netlink denied and ``/proc`` gone: the interfaces and addresses still come from sysfs and
+  ioctls, the rest is missing;
+* netlink denied, ``/proc`` gone and an empty ``/sys``: no backend opens; every subset is in
+  ``missing`` with each backend's reason, and the task still does not fail.
 
 An unprivileged user and a namespace with IPv6 disabled are in test_facts.py
 (``test_unprivileged_user_gets_the_same_facts``, the ``noipv6`` scenario).
@@ -32,7 +37,11 @@ DENY = [sys.executable, os.path.join(netns.HERE, "deny_netlink.py")]
 # Unmount /proc in a private mount namespace, prove it is gone, then run the command.
 NO_PROC = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
            'umount -l /proc && test ! -e /proc/self/status && exec "$@"', "sh"]
-DENIED = "cannot open a netlink socket: [Errno 13] Permission denied"
+NO_PROC_OR_SYS = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                  'umount -l /proc && mount -t tmpfs none /sys && test ! -e /sys/class/net && exec "$@"', "sh"]
+NETLINK_DENIED = "linux_rtnetlink: [Errno 13] cannot open a netlink socket: Permission denied"
+GETIFADDRS_DENIED = "getifaddrs: [Errno 13] Permission denied"
+FELL_BACK = "fell back to linux_procfs: "
 LIFETIMES = ("preferred_lifetime", "valid_lifetime")
 
 
@@ -51,23 +60,43 @@ def without_lifetimes(facts):
     return facts
 
 
-def assert_unreadable(facts, subsets):
-    assert facts["backend"] is None
-    assert facts["missing"] == [{"subset": s, "family": None, "reason": DENIED} for s in sorted(subsets)]
-    assert [k for k in ("interfaces", "routes", "gateways", "best_local") if k in facts] == []
+def assert_fell_back(facts, subsets):
+    """The sysfs and /proc backend took over, said why, and listed what it cannot tell."""
+    assert facts["backend"] == "linux_procfs"
+    assert facts["warnings"][:2] == [FELL_BACK + NETLINK_DENIED, FELL_BACK + GETIFADDRS_DENIED]
+    lost = {m["subset"] for m in facts["missing"]}
+    assert lost == {"interfaces"} | (set(subsets) & {"addresses", "routes"})
+    assert all(m["reason"].startswith("without rtnetlink: ") for m in facts["missing"])
+    assert all(k in facts for k in ("interfaces", "routes", "gateways", "best_local") if k in subsets)
 
 
 def test_engine_with_netlink_denied(lan):
     facts = gather_with(lan.ns, DENY, destinations=["10.0.0.9"])
-    assert_unreadable(facts, facts["subsets"])
     assert len(facts["subsets"]) == 7
-    assert [(s["destination"], s["error"]) for s in facts["sources"]] == [("10.0.0.9", DENIED)]
+    assert_fell_back(facts, facts["subsets"])
+    assert "va" in facts["interfaces"] and facts["default_ipv4"]["gateway"] == "10.0.0.254"
+    assert [(s["destination"], s["source"], s["interface"], s["error"]) for s in facts["sources"]] == \
+        [("10.0.0.9", "10.0.0.1", "va", None)]
 
 
 def test_module_with_netlink_denied_returns_partial_facts(lan, collections_path):
     result = netns.run_module(lan.ns, {"gather_subset": ["interfaces", "routes"]}, collections_path, wrap=DENY)
     assert not result.get("failed"), result
-    assert_unreadable(result["ansible_facts"]["netifs"], ["interfaces", "routes"])
+    assert_fell_back(result["ansible_facts"]["netifs"], ["interfaces", "routes"])
+
+
+def test_no_backend_opens(lan, collections_path):
+    """Netlink denied, /proc and /sys gone: nothing to read, and still no failure."""
+    reason = "; ".join((NETLINK_DENIED, GETIFADDRS_DENIED,
+                        "linux_procfs: [Errno 2] No such file or directory: b'/sys/class/net'"))
+    facts = gather_with(lan.ns, NO_PROC_OR_SYS + DENY, subset=["interfaces", "multicast"], destinations=["10.0.0.9"])
+    assert facts["backend"] is None
+    assert facts["missing"] == [{"subset": s, "family": None, "reason": reason} for s in ("interfaces", "multicast")]
+    assert [k for k in ("interfaces", "routes", "gateways", "best_local") if k in facts] == []
+    assert [(s["destination"], s["error"]) for s in facts["sources"]] == [("10.0.0.9", reason)]
+    result = netns.run_module(lan.ns, {"gather_subset": ["routes"]}, collections_path, wrap=NO_PROC_OR_SYS + DENY)
+    assert not result.get("failed"), result
+    assert result["ansible_facts"]["netifs"]["missing"] == [{"subset": "routes", "family": None, "reason": reason}]
 
 
 def test_proc_not_mounted_loses_nothing(lan):
@@ -80,5 +109,9 @@ def test_proc_not_mounted_loses_nothing(lan):
 
 
 def test_proc_not_mounted_and_netlink_denied(lan):
-    facts = gather_with(lan.ns, NO_PROC + DENY, subset=["interfaces", "multicast"])
-    assert_unreadable(facts, ["interfaces", "multicast"])
+    facts = gather_with(lan.ns, NO_PROC + DENY, subset=["interfaces", "multicast", "stats"])
+    assert facts["backend"] == "linux_procfs"
+    assert sorted(facts["interfaces"]) == sorted(lan.gather(subset=["interfaces"])["interfaces"])
+    lost = sorted((m["subset"], m["reason"].split(":")[0]) for m in facts["missing"])
+    assert lost == [("interfaces", "without rtnetlink"), ("multicast", "/proc/net/igmp"),
+                    ("multicast", "/proc/net/igmp6"), ("stats", "/proc/net/dev")]

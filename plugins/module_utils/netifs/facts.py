@@ -7,7 +7,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from . import linux, model, select, sources
+from . import backends, model, select, sources
 
 SUBSETS = ("interfaces", "addresses", "gateways", "routes", "multicast", "best_local", "stats")
 INTERFACE_SUBSETS = frozenset(("interfaces", "addresses", "multicast", "stats"))
@@ -105,11 +105,11 @@ def _route_shown(route, shown):
     return not names or bool(names & shown)
 
 
-def _facts(snap, resolver, subsets, match):
+def _facts(snap, resolver, subsets, match, backend=None):
     ifaces = model.interfaces(snap, resolver)
     route_list = model.routes(snap, resolver)
     shown = {name: iface for name, iface in ifaces.items() if match(iface)}
-    facts = {"schema": model.SCHEMA, "backend": linux.NAME, "subsets": sorted(subsets),
+    facts = {"schema": model.SCHEMA, "backend": backend, "subsets": sorted(subsets),
              "missing": snap.missing, "warnings": snap.warnings}
     if subsets & INTERFACE_SUBSETS:
         facts["interfaces"] = {name: _view(iface, subsets) for name, iface in shown.items()}
@@ -142,23 +142,24 @@ def gather(subset=None, interfaces=None, destinations=None):
     subsets = parse_subset(subset)
     match = interface_matcher(interfaces)
     dests = sources.parse_destinations(destinations)
-    try:
-        conn = linux.open_conn()
-    except OSError as exc:
-        reason = "cannot open a netlink socket: %s" % exc
+    refused = []
+    backend = backends.open_first(_need(subsets), refused)
+    if backend is None:
+        reason = "; ".join(refused)
         facts = unreadable(subsets, reason)
         if dests is not None:
             facts["sources"] = [sources.failed(d, reason) for d in dests]
         return facts
-    with conn:
+    with backend:
         holder = {}
 
         def build(snap, lenient):
             resolver = holder["resolver"] = model.Resolver(snap.links, lenient, snap.warnings)
-            return _facts(snap, resolver, subsets, match)
-        facts = linux.snapshot(conn, _need(subsets), build)
+            return _facts(snap, resolver, subsets, match, backend.name)
+        facts = backend.build(build)
+        facts["warnings"][:0] = ["fell back to %s: %s" % (backend.name, text) for text in refused]
         if dests is not None:
             names = holder["resolver"].names
             index_of = {name: index for index, name in names.items()}
-            facts["sources"] = [sources.ask(conn, d, index_of.get, names.get) for d in dests]
+            facts["sources"] = [sources.ask(backend.lookup, d, index_of.get, names.get) for d in dests]
     return facts

@@ -11,8 +11,9 @@ filters reuse them on gathered facts.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-# The default rule chain looks up local (255), then main (254), then default (253).
-TABLE_RANK = {255: 0, 254: 1, 253: 2}
+# The default rule chain looks up local (255), then main (254), then default (253). A backend
+# that cannot tell the table (null: /proc/net/ipv6_route) ranks it as main, where defaults live.
+TABLE_RANK = {255: 0, 254: 1, 253: 2, None: 1}
 # RFC 4191: high is preferred over medium over low; IPv4 routes have no preference.
 PREFERENCE_RANK = {"high": 0, "medium": 1, None: 1, "low": 2}
 UNUSABLE_HOP = frozenset(("dead", "linkdown", "unresolved", "blackhole"))

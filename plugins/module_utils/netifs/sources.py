@@ -3,7 +3,8 @@
 # BSD 2-Clause License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
 """The kernel's own answer for destinations: the source address, interface and gateway it would
-use (``RTM_GETROUTE``, as ``ip route get`` asks, ``ip rule`` policy included). Asking sends nothing.
+use (on Linux ``RTM_GETROUTE``, as ``ip route get`` asks, ``ip rule`` policy included; elsewhere a
+connected UDP socket's address). Asking sends nothing.
 
 Each answer is a ``sources`` entry of the schema (docs/schema.md): ``{destination, address,
 family, source, interface, gateway, table, type, error}``.
@@ -15,7 +16,7 @@ __metaclass__ = type
 import os
 import socket
 
-from . import linux
+from . import backends
 from .errors import NetlinkError, ParseError
 from .formats import name_text
 
@@ -77,8 +78,9 @@ def failed(dest, reason):
     return entry
 
 
-def ask(conn, dest, index_of, name_of, family=None):
-    """The ``sources`` entry for one parsed destination.
+def ask(lookup, dest, index_of, name_of, family=None):
+    """The ``sources`` entry for one parsed destination, from ``lookup(family, packed, oif)``
+    (an open backend's: a route record, or its keys).
 
     ``index_of(name)`` and ``name_of(index)`` map interface names and indexes (None when unknown),
     so that a caller with a snapshot answers from it and one without asks the kernel.
@@ -98,8 +100,8 @@ def ask(conn, dest, index_of, name_of, family=None):
             oif = index_of(zone) or (int(zone) if zone.isdigit() else None)
             if oif is None:
                 raise ValueError("no interface %r for the zone of %r" % (zone, text))
-        route = linux.route_get(conn, found, packed, oif)
-    except (ValueError, NetlinkError, ParseError) as exc:
+        route = lookup(found, packed, oif)
+    except (ValueError, OSError, NetlinkError, ParseError) as exc:
         entry["error"] = str(exc)
         return entry
     entry.update(source=route["preferred_source"], interface=name_of(route["interface"]),
@@ -150,10 +152,11 @@ def sources(destinations, family=None):
 
 
 def ask_all(dests, family=None):
-    """``sources`` entries for destinations already parsed by ``parse_destinations``."""
-    try:
-        conn = linux.open_conn()
-    except OSError as exc:
-        return [failed(d, "cannot open a netlink socket: %s" % exc) for d in dests]
-    with conn:
-        return [ask(conn, d, _index_of, _name_of, family) for d in dests]
+    """``sources`` entries for destinations already parsed by ``parse_destinations``, from the
+    first backend that opens."""
+    refused = []
+    backend = backends.open_first({"addresses"}, refused)
+    if backend is None:
+        return [failed(d, "; ".join(refused)) for d in dests]
+    with backend:
+        return [ask(backend.lookup, d, _index_of, _name_of, family) for d in dests]

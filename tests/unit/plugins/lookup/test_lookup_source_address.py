@@ -13,7 +13,7 @@ import pytest
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.loader import lookup_loader
 
-from ansible_collections.netifs.core.plugins.module_utils.netifs import sources
+from ansible_collections.netifs.core.plugins.module_utils.netifs import backends, sources
 
 
 def entry(dest, address, family, source, interface="eth0", gateway="192.0.2.1", error=None, rtype="unicast"):
@@ -102,25 +102,23 @@ def test_no_answer_is_an_error_naming_the_term(engine, term, message):
     assert str(info.value) == "netifs.core.source_address: term %r: %s" % (term, message)
 
 
-class UnaskedKernel(object):
-    """Stands for linux in sources: a socket opens, but no route may be asked for."""
+class UnaskedBackend(object):
+    """An open backend that must not be asked about any destination."""
+    name = "unasked"
 
-    class Conn(object):
-        def __enter__(self):
-            return self
+    def __enter__(self):
+        return self
 
-        def __exit__(self, *exc):
-            return False
-
-    open_conn = Conn
+    def __exit__(self, *exc):
+        return False
 
     @staticmethod
-    def route_get(*args):
+    def lookup(*args):
         raise AssertionError("asked the kernel about a destination that should have failed before")
 
 
 def test_wrong_family_through_the_real_engine(monkeypatch):
-    monkeypatch.setattr(sources, "linux", UnaskedKernel)
+    monkeypatch.setattr(backends, "chain", lambda: [("unasked", lambda need: UnaskedBackend())])
     with pytest.raises(AnsibleLookupError) as info:
         run(["198.51.100.7"], family="ipv6")
     assert str(info.value) == ("netifs.core.source_address: term '198.51.100.7': '198.51.100.7' is an IPv4 address, "
@@ -131,23 +129,21 @@ def test_a_name_that_resolves_to_nothing(monkeypatch):
     def getaddrinfo(*args):
         raise sources.socket.gaierror(-2, "Name or service not known")
     monkeypatch.setattr(sources.socket, "getaddrinfo", getaddrinfo)
-    monkeypatch.setattr(sources, "linux", UnaskedKernel)
+    monkeypatch.setattr(backends, "chain", lambda: [("unasked", lambda need: UnaskedBackend())])
     with pytest.raises(AnsibleLookupError) as info:
         run(["nosuch.example"])
     assert str(info.value) == ("netifs.core.source_address: term 'nosuch.example': cannot resolve 'nosuch.example': "
                                "[Errno -2] Name or service not known")
 
 
-def test_controller_without_netlink(monkeypatch):
-    class NoNetlink(object):
-        @staticmethod
-        def open_conn():
-            raise OSError(97, "Address family not supported by protocol")
-    monkeypatch.setattr(sources, "linux", NoNetlink)
+def test_controller_without_any_backend(monkeypatch):
+    def refuse(need):
+        raise OSError(97, "cannot open a netlink socket: Address family not supported by protocol")
+    monkeypatch.setattr(backends, "chain", lambda: [("linux_rtnetlink", refuse)])
     with pytest.raises(AnsibleLookupError) as info:
         run(["198.51.100.7"])
-    assert str(info.value) == ("netifs.core.source_address: term '198.51.100.7': cannot open a netlink socket: "
-                               "[Errno 97] Address family not supported by protocol")
+    assert str(info.value) == ("netifs.core.source_address: term '198.51.100.7': linux_rtnetlink: [Errno 97] cannot open "
+                               "a netlink socket: Address family not supported by protocol")
 
 
 @pytest.mark.parametrize("kwargs, message", [

@@ -16,8 +16,9 @@ million routes; counters change every second); ask for them in the minion config
     netifs_grains_subset: [all, "!stats"]
     netifs_grains_interfaces: ["eth*", "bond*", "!eth9"]
 
-The grain never fails the minion: when the network cannot be read, or the configuration is wrong,
-it is a partial grain with ``backend: null`` and the reason in ``missing``, and a warning is logged.
+The grain never fails the minion: when the network cannot be read by any backend, or the
+configuration is wrong, it is a partial grain with ``backend: null`` and the reason in
+``missing``, and a warning is logged.
 """
 
 import logging

@@ -17,8 +17,10 @@ import pytest
 import nlbuild as nl
 from fakes import FakeKernel, bounded, make_conn
 
-from netifs import facts, linux, model
-from netifs.addresses import parse_address
+from netifs import backends, facts, linux, model
+from netifs.addresses import address_record, parse_address
+from netifs.links import stub_link
+from netifs.snapshot import Snapshot
 from netifs.errors import DumpInterrupted, NetlinkError, ParseError, TornSnapshot
 from netifs.routes import is_local_table, parse_route
 
@@ -868,11 +870,19 @@ def unasked(destination, reason):
     return entry
 
 
-def test_gather_cannot_open_netlink(monkeypatch):
-    def refuse():
+def refuse_every_backend(monkeypatch):
+    """The chain as on a host where nothing opens: netlink denied, getifaddrs(3) failing with it."""
+    def netlink(need):
         raise PermissionError(errno.EPERM, "Operation not permitted")
-    monkeypatch.setattr(linux, "open_conn", refuse)
-    reason = "cannot open a netlink socket: [Errno 1] Operation not permitted"
+
+    def getifaddrs(need):
+        raise OSError(errno.EACCES, "getifaddrs: Permission denied")
+    monkeypatch.setattr(backends, "chain", lambda: [("linux_rtnetlink", netlink), ("getifaddrs", getifaddrs)])
+    return "linux_rtnetlink: [Errno 1] Operation not permitted; getifaddrs: [Errno 13] getifaddrs: Permission denied"
+
+
+def test_gather_when_no_backend_opens(monkeypatch):
+    reason = refuse_every_backend(monkeypatch)
     assert facts.gather() == {"schema": 1, "backend": None, "subsets": ALL, "warnings": [],
                               "missing": [{"subset": s, "family": None, "reason": reason} for s in ALL]}
     got = facts.gather(["routes"], destinations=["192.0.2.1", "example.org"])
@@ -881,14 +891,46 @@ def test_gather_cannot_open_netlink(monkeypatch):
                    "sources": [unasked("192.0.2.1", reason), unasked("example.org", reason)]}
 
 
-def test_gather_cannot_open_netlink_no_subsets_with_destinations(monkeypatch):
-    def refuse():
-        raise PermissionError(errno.EPERM, "Operation not permitted")
-    monkeypatch.setattr(linux, "open_conn", refuse)
+def test_gather_when_no_backend_opens_no_subsets_with_destinations(monkeypatch):
+    reason = refuse_every_backend(monkeypatch)
     got = facts.gather(["!all"], destinations=["192.0.2.1", "fe80::1%eth0"])
-    reason = "cannot open a netlink socket: [Errno 1] Operation not permitted"
     assert got == {"schema": 1, "backend": None, "subsets": [], "warnings": [], "missing": [],
                    "sources": [unasked("192.0.2.1", reason), unasked("fe80::1%eth0", reason)]}
+
+
+def test_gather_on_an_os_without_a_backend(monkeypatch):
+    monkeypatch.setattr(backends, "chain", lambda: [])
+    monkeypatch.setattr(backends.sys, "platform", "sunos5")
+    reason = "no backend of netifs gathers network facts on sunos5"
+    assert facts.gather(["routes"])["missing"] == [{"subset": "routes", "family": None, "reason": reason}]
+
+
+def test_netlink_refused_falls_back_to_the_next_backend(monkeypatch):
+    """The next backend's snapshot is built leniently, once; the refusal is a warning; its
+    lookup answers the destinations."""
+    snap = Snapshot()
+    snap.links = [dict(stub_link(2, b"eth0"), mtu=1400)]
+    snap.addresses = [address_record(2, 4, bytes([192, 0, 2, 5]), bytes([192, 0, 2, 5]), 24, 0, 0)]
+    snap.lose("routes", None, "no routes here")
+    asked = []
+
+    class Fallback(backends.OnePass):
+        def lookup(self, family, packed, oif):
+            asked.append((family, packed, oif))
+            return {"preferred_source": "192.0.2.5", "interface": 2, "gateway": None, "table": None, "type": None}
+
+    def netlink(need):
+        raise PermissionError(errno.EACCES, "Permission denied")
+    monkeypatch.setattr(backends, "chain", lambda: [
+        ("linux_rtnetlink", netlink), ("fake", lambda need: Fallback("fake", lambda n: snap, need))])
+    got = facts.gather(["interfaces", "addresses", "routes"], destinations=["198.51.100.1"])
+    assert got["backend"] == "fake"
+    assert got["warnings"] == ["fell back to fake: linux_rtnetlink: [Errno 13] Permission denied"]
+    assert got["missing"] == [{"subset": "routes", "family": None, "reason": "no routes here"}]
+    assert got["interfaces"]["eth0"]["mtu"] == 1400
+    assert got["all_ipv4_addresses"] == ["192.0.2.5"]
+    assert asked == [(4, bytes([198, 51, 100, 1]), None)]
+    assert (got["sources"][0]["source"], got["sources"][0]["interface"]) == ("192.0.2.5", "eth0")
 
 
 def test_gather_bad_arguments_before_opening(monkeypatch):

@@ -17,7 +17,7 @@ import pytest
 import nlbuild as nl
 from fakes import FakeKernel, bounded, make_conn
 
-from netifs import linux, sources
+from netifs import backends, linux, sources
 
 KEYS = ["address", "destination", "error", "family", "gateway", "interface", "source", "table", "type"]
 
@@ -160,14 +160,38 @@ def test_reject_route_is_an_error_with_the_route(kernel):
     assert got["error"] == "the kernel's route to 203.0.113.9 is of type blackhole"
 
 
-def test_cannot_open_netlink(monkeypatch):
-    def refuse():
+def test_no_backend_opens(monkeypatch):
+    def refuse(need):
         raise PermissionError(errno.EPERM, "Operation not permitted")
-    monkeypatch.setattr(linux, "open_conn", refuse)
+    monkeypatch.setattr(backends, "chain", lambda: [("linux_rtnetlink", refuse)])
     got = sources.sources(["192.0.2.1", "example.org"])
-    reason = "cannot open a netlink socket: [Errno 1] Operation not permitted"
+    reason = "linux_rtnetlink: [Errno 1] Operation not permitted"
     assert [(e["destination"], e["error"]) for e in got] == [("192.0.2.1", reason), ("example.org", reason)]
     assert all(sorted(e) == KEYS for e in got)
+
+
+def test_netlink_refused_asks_the_next_backend(monkeypatch):
+    asked = []
+
+    class Fallback(object):
+        name = "fake"
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return None
+
+        def lookup(self, family, packed, oif):
+            asked.append((family, packed, oif))
+            return {"preferred_source": "192.0.2.5", "interface": 1, "gateway": None, "table": None, "type": None}
+
+    def refuse(need):
+        raise PermissionError(errno.EPERM, "Operation not permitted")
+    monkeypatch.setattr(backends, "chain", lambda: [("linux_rtnetlink", refuse), ("fake", lambda need: Fallback())])
+    (got,) = sources.sources(["198.51.100.1"])
+    assert asked == [(4, socket.inet_aton("198.51.100.1"), None)]
+    assert (got["source"], got["interface"], got["error"]) == ("192.0.2.5", sources._name_of(1), None)
 
 
 @pytest.mark.parametrize("destinations, family, message", [

@@ -1,0 +1,141 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) netifs.core contributors
+# BSD 2-Clause License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
+# SPDX-License-Identifier: BSD-2-Clause
+"""Which OS API gathers the facts: the native one first, then the fallbacks, in order.
+
+A backend is opened with what the facts need; opening fails with OSError when its API is
+missing or denied, and the next one is tried. Each open backend gives ``build(make)``, which
+hands ``make(snapshot, lenient)`` a snapshot, and ``lookup(family, packed, oif)``, the
+kernel's answer for one destination, for ``sources``.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import socket
+import sys
+
+from . import sockaddr
+
+_AF = {4: socket.AF_INET, 6: socket.AF_INET6}
+
+
+class Netlink:
+    """Linux rtnetlink: a snapshot retaken while torn, destinations asked on the same socket."""
+
+    def __init__(self, need):
+        from . import linux  # here: only Linux has it (socket.AF_NETLINK)
+        self.linux = linux
+        self.name = linux.NAME
+        self.need = need
+        try:
+            self.conn = linux.open_conn()
+        except OSError as exc:
+            raise OSError(exc.errno, "cannot open a netlink socket: %s" % (exc.strerror or exc))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.conn.close()
+
+    def build(self, make):
+        return self.linux.snapshot(self.conn, self.need, make)
+
+    def lookup(self, family, packed, oif):
+        return self.linux.route_get(self.conn, family, packed, oif)
+
+
+class OnePass:
+    """A backend that reads its tables once (no torn-dump signal to retake them on), so the
+    snapshot is built leniently; destinations are asked through a connected UDP socket."""
+
+    def __init__(self, name, take, need):
+        self.name = name
+        self.snap = take(need)
+        # The interface of each address, for the lookups (the model moves the records later).
+        self.owner = {a["address"]: a["index"] for a in self.snap.addresses}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
+
+    def build(self, make):
+        self._kernel_sources()
+        return make(self.snap, True)
+
+    def _kernel_sources(self):
+        """Each default route's source as the kernel picks it (the source towards its gateway),
+        so that ``best_local`` puts the kernel's choice first, not a guess from the table."""
+        for route in self.snap.routes:
+            if route["destination"] not in ("0.0.0.0/0", "::/0") or not route["gateway"] or route["preferred_source"]:
+                continue
+            family = route["family"]
+            oif = route["interface"] if family == 6 else None
+            try:
+                found = self.lookup(family, socket.inet_pton(_AF[family], route["gateway"]), oif)
+            except (OSError, ValueError):
+                continue  # the kernel has no answer either: best_local falls back to the table
+            route["preferred_source"] = found["preferred_source"]
+
+    def lookup(self, family, packed, oif):
+        """The source the kernel picks for ``packed``: ``connect()`` on a UDP socket routes it,
+        and sends nothing. Gateway, table and type stay unknown (null)."""
+        text = socket.inet_ntop(_AF[family], packed)
+        if oif and family == 4:
+            raise ValueError("this backend cannot pin an IPv4 lookup to an interface")
+        with socket.socket(_AF[family], socket.SOCK_DGRAM) as sock:
+            sock.connect((text, 9) if family == 4 else (text, 9, 0, oif or 0))
+            source = sock.getsockname()[0].partition("%")[0]
+        return {"preferred_source": source, "interface": self.owner.get(source), "gateway": None,
+                "table": None, "type": None}
+
+
+def _linux():
+    from . import getifaddrs, linux_proc  # here: fcntl and sysfs exist on Linux only
+    plat = sockaddr.PLATFORMS["linux"]
+    return [
+        ("linux_rtnetlink", Netlink),
+        (getifaddrs.NAME, lambda need: OnePass(
+            getifaddrs.NAME, lambda n: getifaddrs.snapshot(n, plat, linux_proc.tables), need)),
+        (linux_proc.NAME, lambda need: OnePass(linux_proc.NAME, linux_proc.snapshot, need)),
+    ]
+
+
+def _unix(plat):
+    from . import getifaddrs
+    return [(getifaddrs.NAME, lambda need: OnePass(getifaddrs.NAME, lambda n: getifaddrs.snapshot(n, plat), need))]
+
+
+def chain(system=None):
+    """The backends to try on ``system`` (``sys.platform``), best first: ``(name, open)`` pairs,
+    where ``open(need)`` returns an open backend or raises OSError."""
+    system = system or sys.platform
+    if system.startswith("linux"):
+        return _linux()
+    try:
+        plat = sockaddr.platform(system)
+    except KeyError:
+        return []
+    return [] if plat.name == "windows" else _unix(plat)
+
+
+def nothing_on(system=None):
+    """The reason given when ``chain()`` is empty."""
+    return "no backend of netifs gathers network facts on %s" % (system or sys.platform)
+
+
+def open_first(need, refused):
+    """The first backend of ``chain()`` that opens, or None; each refusal is appended to
+    ``refused`` as text (``name: reason``)."""
+    for name, opener in chain():
+        try:
+            return opener(need)
+        except OSError as exc:
+            refused.append("%s: %s" % (name, exc))
+    if not refused:
+        refused.append(nothing_on())
+    return None
