@@ -11,12 +11,13 @@ __metaclass__ = type
 import errno
 import socket
 import struct
+import sys
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netifs import backends, getifaddrs, linux_proc, sockaddr
+from netifs import backends, facts, getifaddrs, linux_proc, sockaddr
 from netifs.errors import ParseError
 from netifs.routes import route_record
 from netifs.snapshot import Snapshot
@@ -198,3 +199,36 @@ def test_onepass_lookup_through_a_real_udp_socket_on_loopback():
 def test_onepass_cannot_pin_ipv4_to_an_interface():
     with pytest.raises(ValueError, match="cannot pin an IPv4 lookup"):
         backends.OnePass("fake", lambda need: Snapshot(), set()).lookup(4, socket.inet_aton("192.0.2.1"), 3)
+
+
+def deny(monkeypatch, names):
+    """Make the named backends of this Linux host's real chain refuse to open."""
+    def refused(name):
+        def opener(need):
+            raise OSError(errno.EACCES, "%s denied by the test" % name)
+        return opener
+    chain = backends.chain
+    monkeypatch.setattr(backends, "chain", lambda: [(name, refused(name) if name in names else opener)
+                                                    for name, opener in chain()])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the real Linux chain")
+@pytest.mark.parametrize("denied, used", [
+    ((), "linux_rtnetlink"),
+    (("linux_rtnetlink",), "getifaddrs"),
+    (("linux_rtnetlink", "getifaddrs"), "linux_procfs"),
+    (("linux_rtnetlink", "getifaddrs", "linux_procfs"), None),
+])
+def test_each_backend_denied_in_turn_on_this_host(monkeypatch, denied, used):
+    """The real backends on this host, read only: each refusal hands over to the next one."""
+    deny(monkeypatch, denied)
+    got = facts.gather(["interfaces", "addresses", "routes"])
+    assert got["backend"] == used
+    reasons = ["%s: [Errno 13] %s denied by the test" % (name, name) for name in denied]
+    if used is None:
+        assert got["missing"] == [{"subset": s, "family": None, "reason": "; ".join(reasons)}
+                                  for s in ("addresses", "interfaces", "routes")]
+        return
+    assert got["warnings"][:len(denied)] == ["fell back to %s: %s" % (used, text) for text in reasons]
+    assert "lo" in got["interfaces"] and "127.0.0.1" in got["all_ipv4_addresses"]
+    assert bool(got["missing"]) == bool(denied)
