@@ -246,7 +246,7 @@ def _stats(rec):
 
 
 def _link(view, start, stop, plat, table, iflags):
-    what = "RTM_IFINFO at %d" % start
+    what = "RTM_IFINFO"
     rec, body = _header(view, start, stop, table.link, what)
     dl = _sa(view, sockaddrs(view, body, stop, rec["addrs"], plat, what), RTAX_IFP, plat)
     if dl.family != sockaddr.LINK or not dl.name:
@@ -270,7 +270,7 @@ def _ip(view, spans, rtax, plat, family, what):
 
 
 def _address(view, start, stop, plat, table, iflags):
-    what = "RTM_NEWADDR at %d" % start
+    what = "RTM_NEWADDR"
     rec, body = _header(view, start, stop, table.addr, what)
     spans = sockaddrs(view, body, stop, rec["addrs"], plat, what)
     family = _sa(view, spans, RTAX_IFA, plat).family
@@ -320,7 +320,7 @@ def parse_ifmalist(buf, plat, warnings=None):
     out = []
 
     def parse(view, start, stop, _kind):
-        what = "RTM_NEWMADDR at %d" % start
+        what = "RTM_NEWMADDR"
         rec, body = _header(view, start, stop, table.maddr, what)
         group = _sa(view, sockaddrs(view, body, stop, rec["addrs"], plat, what), RTAX_IFA, plat)
         if group.family in FULL:
@@ -351,13 +351,14 @@ def _next_hop(view, spans, flags, family, plat, rtf, what):
         return None, gw.index
     if flags & rtf.gateway:
         if gw.family not in FULL:
-            raise ParseError(what, 0, "RTF_GATEWAY with a gateway of family %s" % gw.family)
+            raise ParseError(what, spans[RTAX_GATEWAY][0] if RTAX_GATEWAY in spans else 0,
+                             "RTF_GATEWAY with a gateway of family %s" % gw.family)
         return ip_text(gw.packed), None
     return None, None
 
 
 def _route(view, start, stop, plat, table):
-    what = "route message at %d" % start
+    what = "route message"
     rec, body = _header(view, start, stop, table.route, what)
     flags, rtf = rec["flags"] & 0xFFFFFFFF, table.rtf
     if not flags & rtf.up or flags & rtf.skip:
