@@ -149,8 +149,9 @@ OS = {
         5, _layout("=4xHHHBxii", ("hdrlen", "index", "tableid", "priority", "addrs", "flags"), 96),
         # if_msghdr: hdrlen, index, tableid, pads, addrs, flags, xflags; if_data at 24: type, addrlen,
         # hdrlen, link_state, mtu, metric, rdomain, baudrate, counters, omcasts, iqdrops, oqdrops
-        _layout("=4xHH4xii4xB2xBI4x4x8x8Q8xQQ", ("hdrlen", "index", "addrs", "flags", "ifi_type", "link_state",
-                                               "mtu") + COUNTERS + ("rx_dropped", "tx_dropped"), 168),
+        _layout("=4xHH4xii4xB2xBI4x4x8x8Q8xQQ",
+                ("hdrlen", "index", "addrs", "flags", "ifi_type", "link_state", "mtu") + COUNTERS
+                + ("rx_dropped", "tx_dropped"), 168),
         _layout("=4xHH4xiii", ("hdrlen", "index", "addrs", "flags", "metric"), 24), None,
         {"route": 0x4, "link": 0xe, "addr": 0xc, "maddr": None},
         {"dump": 1, "iflist": 3, "ifmalist": None}, IFF["openbsd"], _RTF["openbsd"],

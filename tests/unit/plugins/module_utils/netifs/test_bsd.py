@@ -117,7 +117,7 @@ def test_take(monkeypatch, osname):
     monkeypatch.setattr(bsd, "kernel_source", lambda family, dest: asked.append((family, dest))
                         or {4: "192.0.2.10", 6: "2001:db8:1::10"}[family])
     snap = bsd.take(FakeSysctl(tables(osname)), rs.P[osname], {"addresses", "routes", "multicast"})
-    assert [l["name"] for l in snap.links] == ["lo0", "em0", "tun0"]
+    assert [link["name"] for link in snap.links] == ["lo0", "em0", "tun0"]
     assert len(snap.addresses) == 7 and snap.warnings == []
     assert asked == [(4, "192.0.2.1"), (6, bsd.PROBE[6])]  # a link-local gateway needs a zone: not asked
     defaults = [r for r in snap.routes if r["destination"] in ("0.0.0.0/0", "::/0")]
@@ -193,7 +193,7 @@ def test_snapshot_through_libc(monkeypatch):
     fake = FakeSysctl(tables("freebsd"))
     monkeypatch.setattr(bsd.sys, "platform", "freebsd14")
     monkeypatch.setattr(bsd, "libc_sysctl", lambda: fake)
-    assert [l["name"] for l in bsd.snapshot(set()).links] == ["lo0", "em0", "tun0"]
+    assert [link["name"] for link in bsd.snapshot(set()).links] == ["lo0", "em0", "tun0"]
 
 
 def test_libc_sysctl_here():

@@ -82,7 +82,7 @@ def test_parser_layouts_match_the_builders_whole_structs(osname, kind):
 @pytest.mark.parametrize("osname", rs.BSDS)
 def test_links(osname):
     links, _addrs = iflist(osname)
-    got = [(l["index"], l["name"], l["mac"], l["type"], l["mtu"], l["oper_state"]) for l in links]
+    got = [(k["index"], k["name"], k["mac"], k["type"], k["mtu"], k["oper_state"]) for k in links]
     assert got == [(1, "lo0", None, "loopback", 16384, "up"), (2, "em0", "08:00:27:12:34:56", "ether", 1500, "up"),
                    (3, "tun0", None, "53", 1400, "down")]
     assert links[0]["flags"] == ["up", "loopback", "running", "multicast"]
