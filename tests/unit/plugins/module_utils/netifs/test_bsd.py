@@ -204,3 +204,18 @@ def test_libc_sysctl_here():
         assert exc.errno == errno.ENOSYS
     else:
         assert callable(func)
+
+
+def test_the_chooser_opens_it_first_on_a_bsd(monkeypatch):
+    """backends.chain puts bsd_route_socket before getifaddrs; the one-pass wrapper takes it as is."""
+    from netifs import backends
+    fake = FakeSysctl(tables("freebsd"))
+    monkeypatch.setattr(bsd.sys, "platform", "freebsd14")
+    monkeypatch.setattr(backends.sys, "platform", "freebsd14")
+    monkeypatch.setattr(bsd, "libc_sysctl", lambda: fake)
+    monkeypatch.setattr(bsd, "kernel_source", lambda family, dest: {4: "192.0.2.10", 6: "2001:db8:1::10"}[family])
+    refused = []
+    backend = backends.open_first({"routes", "addresses"}, refused)
+    assert (backend.name, refused) == ("bsd_route_socket", [])
+    facts = backend.build(lambda snap, lenient: snap)
+    assert [r["preferred_source"] for r in facts.routes if r["destination"] == "0.0.0.0/0"] == ["192.0.2.10"] * 2
