@@ -47,7 +47,7 @@ def _instrumented():
 
 
 with _instrumented():
-    from netifs import addresses, links, netlink, nexthops, procfs, routes
+    from netifs import addresses, links, netlink, nexthops, procfs, route_socket, routes, sockaddr
     from netifs.errors import NetlinkError, ParseError
 
 # Output bound: JSON bytes <= FACTOR * input bytes + CONSTANT. The densest real encodings are a
@@ -235,6 +235,35 @@ def _net_dev(data):
     return {name.decode("utf-8", "backslashreplace"): counters for name, counters in procfs.parse_net_dev(data).items()}
 
 
+# The routing-socket targets: payload byte 0 picks the OS, the rest is a sysctl buffer.
+ROUTE_SOCKET_OSES = ("darwin", "freebsd", "dragonfly", "openbsd", "netbsd")
+
+
+def _route_socket(parse):
+    """A routing-socket parser run leniently (records and warnings) and strictly (the first
+    malformed message a ParseError): the two must agree on a clean buffer."""
+    def run(data, mode):
+        if not data:
+            return []
+        plat = sockaddr.PLATFORMS[ROUTE_SOCKET_OSES[data[0] % len(ROUTE_SOCKET_OSES)]]
+        buf = _buffer(data[1:], mode & 3)
+        warnings = []
+        try:
+            lenient = parse(buf, plat, warnings)
+        except ValueError:  # parse_ifmalist where the OS has no such table
+            return "no table"
+        try:
+            strict = parse(buf, plat, None)
+        except ParseError as exc:
+            strict = _check_error(exc)
+        if not warnings and strict != lenient:
+            raise FuzzFailure("no warnings, yet the strict run gave %r" % (strict,))
+        if warnings and not (isinstance(strict, tuple) and strict[:1] == ("ParseError",)):
+            raise FuzzFailure("warnings %r, yet the strict run raised nothing" % (warnings,))
+        return [lenient, warnings] + ([strict] if warnings else [])
+    return run
+
+
 # Append only: a target's index is the first byte of every seed and crash file made for it.
 TARGETS = (
     ("link", _payload(links.parse_link)),
@@ -252,6 +281,9 @@ TARGETS = (
     ("net_dev", _text(_net_dev)),
     ("proc_route", _text(functools.partial(procfs.parse_route, index_of=PROC_INDEX))),
     ("ipv6_route", _text(functools.partial(procfs.parse_ipv6_route, index_of=PROC_INDEX))),
+    ("rs_iflist", _route_socket(route_socket.parse_iflist)),
+    ("rs_dump", _route_socket(route_socket.parse_dump)),
+    ("rs_ifmalist", _route_socket(route_socket.parse_ifmalist)),
 )
 SELECTOR = {name: index for index, (name, _run) in enumerate(TARGETS)}
 

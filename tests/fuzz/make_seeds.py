@@ -21,12 +21,14 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HELPERS = os.path.join(os.path.dirname(HERE), "unit", "plugins", "module_utils", "netifs")
-for _path in (HERE, HELPERS):
+FIXTURES = os.path.join(HELPERS, "fixtures", "route_socket")
+for _path in (HERE, HELPERS, FIXTURES):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
 import nlbuild as nl  # noqa: E402
-from fuzz_parsers import SELECTOR  # noqa: E402
+from fuzz_parsers import ROUTE_SOCKET_OSES, SELECTOR  # noqa: E402
+import make_fixtures  # noqa: E402  (after fuzz_parsers: it puts the engine on the path)
 
 # Modes the seeds cycle through: bytes alone; bytearray framed 1/1; a view framed 3/2; a view of bytes framed 7/7.
 MODES = (0x00, 0x25, 0x4E, 0xFF)
@@ -264,9 +266,28 @@ def errors():
             ("echo-too-long", flags(nl.NLM_F_ACK_TLVS) + struct.pack("=i", -1) + nl.msg(18, length=5000) + nl.attr(1, b"x"), "ok")]
 
 
+def _route_socket(names):
+    """Routing-socket seeds: byte 0 is the OS (ROUTE_SOCKET_OSES), then a fixture's buffer."""
+    def build():
+        out = []
+        for index, osname in enumerate(ROUTE_SOCKET_OSES):
+            for name, expect in names:
+                if name == "ifmalist" and osname not in ("freebsd", "dragonfly"):
+                    continue
+                data = getattr(make_fixtures, name)(osname)
+                out.append(("%s-%s" % (osname, name), bytes([index]) + data, expect))
+                if expect == "ok":
+                    out.append(("%s-%s-cut" % (osname, name), bytes([index]) + data[:len(data) * 2 // 3], "any"))
+        return out
+    return build
+
+
 BUILDERS = (("link", links), ("address", addresses), ("multicast", multicast), ("route", routes),
             ("nexthop", nexthops), ("igmp", igmp), ("igmp6", igmp6), ("messages", messages),
-            ("attr_map", attr_maps), ("decode_error", errors), ("datagram", datagrams))
+            ("attr_map", attr_maps), ("decode_error", errors), ("datagram", datagrams),
+            ("rs_iflist", _route_socket([("iflist", "ok")])),
+            ("rs_dump", _route_socket([("dump", "ok"), ("malformed", "partial"), ("zero_length", "ok")])),
+            ("rs_ifmalist", _route_socket([("ifmalist", "ok"), ("iflist", "ok")])))
 
 
 def seeds():

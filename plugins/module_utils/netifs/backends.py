@@ -106,8 +106,11 @@ def _linux():
 
 
 def _unix(plat):
-    from . import getifaddrs
-    return [(getifaddrs.NAME, lambda need: OnePass(getifaddrs.NAME, lambda n: getifaddrs.snapshot(n, plat), need))]
+    from . import bsd, getifaddrs, route_socket
+    out = [(getifaddrs.NAME, lambda need: OnePass(getifaddrs.NAME, lambda n: getifaddrs.snapshot(n, plat), need))]
+    if plat.name in route_socket.OS:  # the routing socket's tables say more than getifaddrs(3)
+        out.insert(0, (bsd.NAME, lambda need: OnePass(bsd.NAME, bsd.snapshot, need)))
+    return out
 
 
 def chain(system=None):
