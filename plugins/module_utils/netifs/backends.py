@@ -17,8 +17,12 @@ import socket
 import sys
 
 from . import sockaddr
+from .select import DEFAULT_DESTINATIONS
 
 _AF = {4: socket.AF_INET, 6: socket.AF_INET6}
+# Where to ask about a default route without a gateway (RFC 5737 and RFC 3849 documentation
+# addresses; connect() on a UDP socket sends nothing).
+PROBE = {4: "192.0.2.1", 6: "2001:db8::1"}
 
 
 class Netlink:
@@ -68,18 +72,24 @@ class OnePass:
         return make(self.snap, True)
 
     def _kernel_sources(self):
-        """Each default route's source as the kernel picks it (the source towards its gateway),
-        so that ``best_local`` puts the kernel's choice first, not a guess from the table."""
+        """Each default route's source as the kernel picks it, so that ``best_local`` puts the
+        kernel's choice first rather than a guess from the table. The kernel is asked towards the
+        route's gateway, or a documentation address for a route without one; its answer counts
+        for the routes that leave through the interface holding that source."""
         for route in self.snap.routes:
-            if route["destination"] not in ("0.0.0.0/0", "::/0") or not route["gateway"] or route["preferred_source"]:
-                continue
             family = route["family"]
+            if route["destination"] != DEFAULT_DESTINATIONS[family] or route["preferred_source"]:
+                continue
+            target = route["gateway"] or PROBE[family]
             oif = route["interface"] if family == 6 else None
             try:
-                found = self.lookup(family, socket.inet_pton(_AF[family], route["gateway"]), oif)
-            except (OSError, ValueError):
-                continue  # the kernel has no answer either: best_local falls back to the table
-            route["preferred_source"] = found["preferred_source"]
+                found = self.lookup(family, socket.inet_pton(_AF[family], target), oif)
+            except (OSError, ValueError) as exc:
+                # the kernel has no answer either: best_local falls back to the table
+                self.snap.warnings.append("no kernel source address towards %s: %s" % (target, exc))
+                continue
+            if self.owner.get(found["preferred_source"]) == route["interface"]:
+                route["preferred_source"] = found["preferred_source"]
 
     def lookup(self, family, packed, oif):
         """The source the kernel picks for ``packed``: ``connect()`` on a UDP socket routes it,

@@ -3,10 +3,11 @@
 # BSD 2-Clause License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
 """The BSD and macOS backend: the routing socket's sysctl tables through ctypes, parsed by
-``route_socket``, and the kernel's own source address for each family's default route.
+``route_socket``. The chooser (``backends.OnePass``) asks the kernel for each default route's
+source address, as for every backend without a route lookup of its own.
 
-The syscall layer is ``read`` (the two sysctl calls) and ``kernel_source`` (a connected UDP
-socket, which sends nothing); everything else is a pure function of their answers.
+The syscall layer is ``read`` (the two sysctl calls); everything else is a pure function of
+its answers.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,21 +16,15 @@ __metaclass__ = type
 import ctypes
 import ctypes.util
 import errno
-import socket
 import sys
 
 from . import route_socket, sockaddr
-from .select import DEFAULT_DESTINATIONS
 from .snapshot import Snapshot
 
 NAME = "bsd_route_socket"
 CTL_NET = 4
 PF_ROUTE = {"netbsd": 34}  # AF_ROUTE; 17 on the others
 ATTEMPTS = 5  # size-then-read rounds before a table that keeps growing is an error
-# Where to ask the kernel's route lookup when the default route names no usable gateway
-# (RFC 5737 and RFC 3849 documentation addresses: connect() on UDP sends nothing).
-PROBE = {4: "192.0.2.1", 6: "2001:db8::1"}
-FAMILIES = (4, 6)
 
 
 def mib(plat, family, op, arg=0):
@@ -77,51 +72,6 @@ def read(sysctl, name, attempts=ATTEMPTS):
     raise OSError(errno.ENOMEM, "sysctl %s kept growing through %d attempts" % (".".join(map(str, name)), attempts))
 
 
-def kernel_source(family, destination):
-    """The source address the kernel picks towards ``destination`` (a connected UDP socket's name)."""
-    af = socket.AF_INET if family == 4 else socket.AF_INET6
-    with socket.socket(af, socket.SOCK_DGRAM) as sock:
-        sock.connect((destination, 9))
-        return sock.getsockname()[0]
-
-
-def defaults(routes, family):
-    """The unicast default routes of ``family``."""
-    return [r for r in routes if r["family"] == family and r["type"] == "unicast"
-            and r["destination"] == DEFAULT_DESTINATIONS[family]]
-
-
-def probe_target(routes, family):
-    """Where to ask: the first default route's gateway unless it is link-local (it would need a
-    zone), else the family's documentation address."""
-    for route in defaults(routes, family):
-        gateway = route["gateway"]
-        if gateway and (":" in gateway) == (family == 6) and not gateway.lower().startswith("fe80"):
-            return gateway
-    return PROBE[family]
-
-
-def mark_source(routes, addresses, family, source):
-    """Set ``preferred_source`` on the default routes of ``family`` that leave through the
-    interface holding ``source``: that is how select.best_local puts the kernel's pick first."""
-    owners = {a["index"] for a in addresses if a["address"] == source}
-    for route in defaults(routes, family):
-        if route["interface"] in owners:
-            route["preferred_source"] = source
-
-
-def _best_local(snap):
-    for family in FAMILIES:
-        if not defaults(snap.routes, family):
-            continue
-        try:
-            source = kernel_source(family, probe_target(snap.routes, family))
-        except OSError as exc:
-            snap.warnings.append("no kernel source address for IPv%d: %s" % (family, exc))
-            continue
-        mark_source(snap.routes, snap.addresses, family, source)
-
-
 def _table(snap, subset, sysctl, name, parse):
     """One more table into the snapshot; a refusal is a loss, not a failure of the whole."""
     try:
@@ -142,7 +92,6 @@ def take(sysctl, plat, need):
     if "routes" in need:
         snap.routes = _table(snap, "routes", sysctl, mib(plat, 0, ops["dump"]),
                              lambda buf, warnings: route_socket.parse_dump(buf, plat, warnings))
-        _best_local(snap)
     if "multicast" in need:
         _multicast(snap, sysctl, plat, ops, iflist)
     return snap

@@ -112,16 +112,12 @@ def test_read_empty_table():
 
 
 @pytest.mark.parametrize("osname", rs.BSDS)
-def test_take(monkeypatch, osname):
-    asked = []
-    monkeypatch.setattr(bsd, "kernel_source", lambda family, dest: asked.append((family, dest))
-                        or {4: "192.0.2.10", 6: "2001:db8:1::10"}[family])
+def test_take(osname):
     snap = bsd.take(FakeSysctl(tables(osname)), rs.P[osname], {"addresses", "routes", "multicast"})
     assert [link["name"] for link in snap.links] == ["lo0", "em0", "tun0"]
     assert len(snap.addresses) == 7 and snap.warnings == []
-    assert asked == [(4, "192.0.2.1"), (6, bsd.PROBE[6])]  # a link-local gateway needs a zone: not asked
     defaults = [r for r in snap.routes if r["destination"] in ("0.0.0.0/0", "::/0")]
-    assert [r["preferred_source"] for r in defaults] == ["192.0.2.10", "192.0.2.10", "2001:db8:1::10"]
+    assert len(defaults) == 3
     if osname in ("openbsd", "netbsd"):
         assert snap.missing == [{"subset": "multicast", "family": None,
                                  "reason": "%s has no multicast membership table in sysctl" % osname}]
@@ -144,40 +140,11 @@ def test_denied_interface_list_is_an_oserror_for_the_chooser():
         bsd.take(FakeSysctl(tables("freebsd"), refuse={name: errno.EACCES}), plat, {"routes"})
 
 
-def test_denied_route_dump_is_missing(monkeypatch):
-    monkeypatch.setattr(bsd, "kernel_source", lambda family, dest: "192.0.2.10")
+def test_denied_route_dump_is_missing():
     plat = rs.P["dragonfly"]
     name = bsd.mib(plat, 0, 1)
     snap = bsd.take(FakeSysctl(tables("dragonfly"), refuse={name: errno.EPERM}), plat, {"routes", "addresses"})
     assert snap.routes == [] and snap.missing[0]["subset"] == "routes" and "4.17.0.0.1.0" in snap.missing[0]["reason"]
-
-
-def test_kernel_source_failure_is_a_warning(monkeypatch):
-    def fail(family, dest):
-        raise OSError(errno.ENETUNREACH, "Network is unreachable")
-    monkeypatch.setattr(bsd, "kernel_source", fail)
-    snap = bsd.take(FakeSysctl(tables("netbsd")), rs.P["netbsd"], {"routes"})
-    assert [w for w in snap.warnings if w.startswith("no kernel source address for IPv")] == snap.warnings
-    assert len(snap.warnings) == 2
-    assert all(r["preferred_source"] is None for r in snap.routes)
-
-
-def test_mark_source_only_on_the_interface_holding_it():
-    routes = [{"family": 4, "type": "unicast", "destination": "0.0.0.0/0", "interface": i, "preferred_source": None}
-              for i in (2, 3)]
-    bsd.mark_source(routes, [{"index": 3, "address": "10.8.0.1"}], 4, "10.8.0.1")
-    assert [r["preferred_source"] for r in routes] == [None, "10.8.0.1"]
-
-
-def test_probe_target():
-    route = {"family": 6, "type": "unicast", "destination": "::/0", "gateway": "2001:db8::1"}
-    assert bsd.probe_target([route], 6) == "2001:db8::1"
-    assert bsd.probe_target([dict(route, gateway="192.0.2.1")], 6) == bsd.PROBE[6]  # another family's gateway
-    assert bsd.probe_target([], 4) == bsd.PROBE[4]
-
-
-def test_kernel_source_on_loopback():
-    assert bsd.kernel_source(4, "127.0.0.1") == "127.0.0.1"
 
 
 def test_snapshot_refuses_a_host_without_a_routing_socket(monkeypatch):
@@ -213,7 +180,8 @@ def test_the_chooser_opens_it_first_on_a_bsd(monkeypatch):
     monkeypatch.setattr(bsd.sys, "platform", "freebsd14")
     monkeypatch.setattr(backends.sys, "platform", "freebsd14")
     monkeypatch.setattr(bsd, "libc_sysctl", lambda: fake)
-    monkeypatch.setattr(bsd, "kernel_source", lambda family, dest: {4: "192.0.2.10", 6: "2001:db8:1::10"}[family])
+    monkeypatch.setattr(backends.OnePass, "lookup", lambda self, family, packed, oif: {
+        "preferred_source": {4: "192.0.2.10", 6: "2001:db8:1::10"}[family]})
     refused = []
     backend = backends.open_first({"routes", "addresses"}, refused)
     assert (backend.name, refused) == ("bsd_route_socket", [])
