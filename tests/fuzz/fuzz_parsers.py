@@ -47,7 +47,7 @@ def _instrumented():
 
 
 with _instrumented():
-    from netifs import addresses, links, netlink, nexthops, procfs, routes
+    from netifs import addresses, freebsd_netlink, links, netlink, nexthops, procfs, routes
     from netifs.errors import NetlinkError, ParseError
 
 # Output bound: JSON bytes <= FACTOR * input bytes + CONSTANT. The densest real encodings are a
@@ -252,6 +252,11 @@ TARGETS = (
     ("net_dev", _text(_net_dev)),
     ("proc_route", _text(functools.partial(procfs.parse_route, index_of=PROC_INDEX))),
     ("ipv6_route", _text(functools.partial(procfs.parse_ipv6_route, index_of=PROC_INDEX))),
+    # FreeBSD's dialect: the same parsers with its family numbers, then its record translation.
+    ("freebsd_link", _payload(freebsd_netlink.parse_link)),
+    ("freebsd_address", _payload(freebsd_netlink.parse_address)),
+    ("freebsd_route", _payload(freebsd_netlink.parse_route)),
+    ("freebsd_nexthop", _payload(freebsd_netlink.parse_nexthop)),
 )
 SELECTOR = {name: index for index, (name, _run) in enumerate(TARGETS)}
 
