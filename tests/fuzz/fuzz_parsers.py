@@ -47,7 +47,7 @@ def _instrumented():
 
 
 with _instrumented():
-    from netifs import addresses, links, netlink, nexthops, procfs, route_socket, routes, sockaddr
+    from netifs import addresses, freebsd_netlink, links, netlink, nexthops, procfs, route_socket, routes, sockaddr
     from netifs.errors import NetlinkError, ParseError
 
 # Output bound: JSON bytes <= FACTOR * input bytes + CONSTANT. The densest real encodings are a
@@ -284,6 +284,11 @@ TARGETS = (
     ("rs_iflist", _route_socket(route_socket.parse_iflist)),
     ("rs_dump", _route_socket(route_socket.parse_dump)),
     ("rs_ifmalist", _route_socket(route_socket.parse_ifmalist)),
+    # FreeBSD's dialect: the same parsers with its family numbers, then its record translation.
+    ("freebsd_link", _payload(freebsd_netlink.parse_link)),
+    ("freebsd_address", _payload(freebsd_netlink.parse_address)),
+    ("freebsd_route", _payload(freebsd_netlink.parse_route)),
+    ("freebsd_nexthop", _payload(freebsd_netlink.parse_nexthop)),
 )
 SELECTOR = {name: index for index, (name, _run) in enumerate(TARGETS)}
 

@@ -282,12 +282,43 @@ def _route_socket(names):
     return build
 
 
+def freebsd_links():
+    em0 = nl.fbsd_link(1, "em0", nl.IFT_ETHER, nl.FBSD_IFF_UP | nl.FBSD_IFF_MULTICAST | nl.FBSD_IFF_LOWER_UP,
+                       nl.attr(nl.IFLA_ADDRESS, bytes(6)), nl.attr(nl.IFLA_MTU, nl.u32(1500)),
+                       nl.nested(nl.IFLA_FREEBSD, nl.attr(nl.IFLAF_ORIG_HWADDR, b"\x58\x54\0\0\0\1")))
+    return [("em0", em0, "ok"), ("lo0", nl.fbsd_link(2, "lo0", nl.IFT_LOOP, 0xFFFFFFFF), "ok"),
+            ("no-name", nl.fbsd_link(3, None, nl.IFT_ETHER, 0), "error")]
+
+
+def freebsd_addresses():
+    in6 = nl.nested(nl.IFA_FREEBSD, nl.attr(nl.IFAF_FLAGS, nl.u32(nl.IN6_IFF_DUPLICATED)))
+    return [("v4", nl.fbsd_address(nl.AF_INET, 24, 1, "192.0.2.10", nl.attr(nl.IFA_BROADCAST, nl.ip("192.0.2.255"))), "ok"),
+            ("v6", nl.fbsd_address(nl.FBSD_AF_INET6, 64, 1, "fe80::1", in6, nl.cacheinfo(), scope=nl.RT_SCOPE_LINK), "ok"),
+            ("linux-v6-family", nl.fbsd_address(nl.AF_INET6, 64, 1, "2001:db8::1"), "error")]
+
+
+def freebsd_routes():
+    hops = nl.fbsd_rtnexthop(1, [nl.attr(nl.RTA_GATEWAY, nl.ip("192.0.2.1"))], weight=3)
+    return [("default-fib0", nl.fbsd_route(nl.AF_INET, "0.0.0.0", 0, 0, nl.attr(nl.RTA_GATEWAY, nl.ip("192.0.2.1")),
+                                           nl.attr(nl.RTA_WEIGHT, nl.u32(5)), nl.attr(nl.RTA_OIF, nl.u32(1))), "ok"),
+            ("multipath-fib254", nl.fbsd_route(nl.AF_INET, "0.0.0.0", 0, 254, nl.attr(nl.RTA_MULTIPATH, hops)), "ok"),
+            ("v6-fib3", nl.fbsd_route(nl.FBSD_AF_INET6, "2001:db8::", 64, 3, nl.attr(nl.RTA_OIF, nl.u32(1))), "ok")]
+
+
+def freebsd_nexthops():
+    return [("group", nl.fbsd_nexthop(100, group=[(101, 1), (102, 255)]), "ok"),
+            ("v6", nl.fbsd_nexthop(101, nl.FBSD_AF_INET6, "fe80::1", oif=1), "ok"),
+            ("blackhole", nl.fbsd_nexthop(102, nl.FBSD_AF_LINK, blackhole=True), "ok")]
+
+
 BUILDERS = (("link", links), ("address", addresses), ("multicast", multicast), ("route", routes),
             ("nexthop", nexthops), ("igmp", igmp), ("igmp6", igmp6), ("messages", messages),
             ("attr_map", attr_maps), ("decode_error", errors), ("datagram", datagrams),
             ("rs_iflist", _route_socket([("iflist", "ok")])),
             ("rs_dump", _route_socket([("dump", "ok"), ("malformed", "partial"), ("zero_length", "ok")])),
-            ("rs_ifmalist", _route_socket([("ifmalist", "ok"), ("iflist", "ok")])))
+            ("rs_ifmalist", _route_socket([("ifmalist", "ok"), ("iflist", "ok")])),
+            ("freebsd_link", freebsd_links), ("freebsd_address", freebsd_addresses), ("freebsd_route", freebsd_routes),
+            ("freebsd_nexthop", freebsd_nexthops))
 
 
 def seeds():

@@ -45,19 +45,19 @@ def _lifetime(value):
     return None if value == INFINITY else value
 
 
-def _header(buf, start, stop, what):
+def _header(buf, start, stop, what, families=FAMILY):
     if stop - start < IFADDRMSG.size:
         raise ParseError(what, 0, "payload of %d bytes, header needs %d" % (stop - start, IFADDRMSG.size))
     header = IFADDRMSG.unpack_from(buf, start)
-    family = FAMILY.get(header[0])
+    family = families.get(header[0])
     if family is None:
         raise ParseError(what, 0, "address family %d" % header[0])
     return (family,) + header[1:]
 
 
-def parse_address(buf, start, stop):
-    """One ``RTM_NEWADDR`` payload as an address record."""
-    family, prefixlen, flags8, scope, index = _header(buf, start, stop, "RTM_NEWADDR")
+def parse_address(buf, start, stop, families=FAMILY):
+    """One ``RTM_NEWADDR`` payload as an address record; ``families`` as ``routes.parse_route``'s."""
+    family, prefixlen, flags8, scope, index = _header(buf, start, stop, "RTM_NEWADDR", families)
     what = "RTM_NEWADDR index %d" % index
     a = attr_map(buf, start + IFADDRMSG.size, stop, what)
     # IFA_LOCAL is the local end; IFA_ADDRESS is the peer when the two differ (point-to-point).

@@ -25,6 +25,13 @@ _AF = {4: socket.AF_INET, 6: socket.AF_INET6}
 PROBE = {4: "192.0.2.1", 6: "2001:db8::1"}
 
 
+def _netlink_conn(open_conn):
+    try:
+        return open_conn()
+    except OSError as exc:
+        raise OSError(exc.errno, "cannot open a netlink socket: %s" % (exc.strerror or exc))
+
+
 class Netlink:
     """Linux rtnetlink: a snapshot retaken while torn, destinations asked on the same socket."""
 
@@ -33,10 +40,7 @@ class Netlink:
         self.linux = linux
         self.name = linux.NAME
         self.need = need
-        try:
-            self.conn = linux.open_conn()
-        except OSError as exc:
-            raise OSError(exc.errno, "cannot open a netlink socket: %s" % (exc.strerror or exc))
+        self.conn = _netlink_conn(linux.open_conn)
 
     def __enter__(self):
         return self
@@ -51,32 +55,22 @@ class Netlink:
         return self.linux.route_get(self.conn, family, packed, oif)
 
 
-class OnePass:
-    """A backend that reads its tables once (no torn-dump signal to retake them on), so the
-    snapshot is built leniently; destinations are asked through a connected UDP socket."""
+class UdpLookup:
+    """The kernel asked through a connected UDP socket, which routes the destination and sends
+    nothing: for the backends without a route lookup of their own."""
 
-    def __init__(self, name, take, need):
-        self.name = name
-        self.snap = take(need)
-        # The interface of each address, for the lookups (the model moves the records later).
-        self.owner = {a["address"]: a["index"] for a in self.snap.addresses}
+    owner = {}  # address -> index of the interface holding it, from ``remember``
 
-    def __enter__(self):
-        return self
+    def remember(self, snap):
+        """Note each address's interface before the model moves the records."""
+        self.owner = {a["address"]: a["index"] for a in snap.addresses}
 
-    def __exit__(self, *exc):
-        return None
-
-    def build(self, make):
-        self._kernel_sources()
-        return make(self.snap, True)
-
-    def _kernel_sources(self):
+    def kernel_sources(self, snap):
         """Each default route's source as the kernel picks it, so that ``best_local`` puts the
         kernel's choice first rather than a guess from the table. The kernel is asked towards the
         route's gateway, or a documentation address for a route without one; its answer counts
         for the routes that leave through the interface holding that source."""
-        for route in self.snap.routes:
+        for route in snap.routes:
             family = route["family"]
             if route["destination"] != DEFAULT_DESTINATIONS[family] or route["preferred_source"]:
                 continue
@@ -86,14 +80,13 @@ class OnePass:
                 found = self.lookup(family, socket.inet_pton(_AF[family], target), oif)
             except (OSError, ValueError) as exc:
                 # the kernel has no answer either: best_local falls back to the table
-                self.snap.warnings.append("no kernel source address towards %s: %s" % (target, exc))
+                snap.warnings.append("no kernel source address towards %s: %s" % (target, exc))
                 continue
             if self.owner.get(found["preferred_source"]) == route["interface"]:
                 route["preferred_source"] = found["preferred_source"]
 
     def lookup(self, family, packed, oif):
-        """The source the kernel picks for ``packed``: ``connect()`` on a UDP socket routes it,
-        and sends nothing. Gateway, table and type stay unknown (null)."""
+        """The source the kernel picks for ``packed``; gateway, table and type stay unknown (null)."""
         text = socket.inet_ntop(_AF[family], packed)
         if oif and family == 4:
             raise ValueError("this backend cannot pin an IPv4 lookup to an interface")
@@ -102,6 +95,51 @@ class OnePass:
             source = sock.getsockname()[0].partition("%")[0]
         return {"preferred_source": source, "interface": self.owner.get(source), "gateway": None,
                 "table": None, "type": None}
+
+
+class OnePass(UdpLookup):
+    """A backend that reads its tables once (no torn-dump signal to retake them on), so the
+    snapshot is built leniently."""
+
+    def __init__(self, name, take, need):
+        self.name = name
+        self.snap = take(need)
+        self.remember(self.snap)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
+
+    def build(self, make):
+        self.kernel_sources(self.snap)
+        return make(self.snap, True)
+
+
+class FreeBSDNetlink(UdpLookup):
+    """FreeBSD 13.2+ rtnetlink: Linux's snapshot and retries over FreeBSD's dialect. Its route
+    lookup is not used yet, so sources are asked as by the one-pass backends."""
+
+    def __init__(self, need):
+        from . import freebsd_netlink, linux
+        self.linux, self.dialect = linux, freebsd_netlink
+        self.name = freebsd_netlink.NAME
+        self.need = need
+        self.conn = _netlink_conn(freebsd_netlink.open_conn)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.conn.close()
+
+    def build(self, make):
+        def make_with_sources(snap, lenient):
+            self.remember(snap)
+            self.kernel_sources(snap)
+            return make(snap, lenient)
+        return self.linux.snapshot(self.conn, self.need, make_with_sources, take=self.dialect.take)
 
 
 def _linux():
@@ -120,6 +158,8 @@ def _unix(plat):
     out = [(getifaddrs.NAME, lambda need: OnePass(getifaddrs.NAME, lambda n: getifaddrs.snapshot(n, plat), need))]
     if plat.name in route_socket.OS:  # the routing socket's tables say more than getifaddrs(3)
         out.insert(0, (bsd.NAME, lambda need: OnePass(bsd.NAME, bsd.snapshot, need)))
+    if plat.name == "freebsd":  # 13.2 and later: nexthop objects and every fib, as on Linux
+        out.insert(0, ("freebsd_rtnetlink", FreeBSDNetlink))
     return out
 
 

@@ -12,6 +12,7 @@ pure parsers.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import collections
 import contextlib
 import errno
 import gc
@@ -31,6 +32,12 @@ NAME = "linux_rtnetlink"
 ATTEMPTS = 8  # whole snapshots taken before a torn dump is reported as an error
 FAMILIES = ((rt.AF_INET, 4), (rt.AF_INET6, 6))
 PROC_MULTICAST = {4: ("/proc/net/igmp", procfs.parse_igmp), 6: ("/proc/net/igmp6", procfs.parse_igmp6)}
+
+# What another OS's rtnetlink changes in ``_take``: its family numbers, its parsers (the Linux
+# ones wrapped, see freebsd_netlink.py), the link dump request, which route messages to skip, and
+# where multicast memberships come from. LINUX is defined below ``_multicast``.
+Dialect = collections.namedtuple(
+    "Dialect", "families link_request parse_link parse_address parse_route skip_route parse_nexthop multicast")
 
 
 def open_conn():
@@ -55,14 +62,14 @@ def _refused(snap, subset, family, refusal):
         snap.lose(subset, family, str(refusal))
 
 
-def _routes(conn, snap):
-    for af, family in FAMILIES:
+def _routes(conn, snap, dialect):
+    for af, family in dialect.families:
         # One dump per family: some kernels answer AF_UNSPEC with IPv4 only.
-        handler = snap.collector(rt.RTM_NEWROUTE, parse_route, snap.routes, skip=is_local_table)
+        handler = snap.collector(rt.RTM_NEWROUTE, dialect.parse_route, snap.routes, skip=dialect.skip_route)
         _refused(snap, "routes", family, _dump(conn, "routes", rt.RTM_GETROUTE, rt.route_dump(af), handler))
     if any(r["nexthop_id"] is not None for r in snap.routes):
         objects = []
-        handler = snap.collector(rt.RTM_NEWNEXTHOP, parse_nexthop, objects)
+        handler = snap.collector(rt.RTM_NEWNEXTHOP, dialect.parse_nexthop, objects)
         # Always AF_UNSPEC: a per-family dump leaves groups out.
         refusal = _dump(conn, "routes", rt.RTM_GETNEXTHOP, rt.family_dump(rt.AF_UNSPEC), handler)
         _refused(snap, "routes", None, refusal)
@@ -93,6 +100,10 @@ def _multicast(conn, snap):
             snap.lose("multicast", family, "%s; %s" % (refusal, exc))
 
 
+LINUX = Dialect(FAMILIES, lambda need: rt.link_dump("stats" in need), parse_link, parse_address, parse_route,
+                is_local_table, parse_nexthop, _multicast)
+
+
 def _stub_links(snap):
     """When the link dump is denied (some sandboxes, Android), name the interfaces through
     ``if_nameindex(3)``, an ioctl, so that addresses and routes still have their interfaces."""
@@ -104,21 +115,21 @@ def _stub_links(snap):
     snap.links = [stub_link(index, os.fsencode(name)) for index, name in pairs]
 
 
-def _take(conn, need):
+def _take(conn, need, dialect=LINUX):
     snap = Snapshot()
-    handler = snap.collector(rt.RTM_NEWLINK, parse_link, snap.links)
-    refusal = _dump(conn, "interfaces", rt.RTM_GETLINK, rt.link_dump("stats" in need), handler)
+    handler = snap.collector(rt.RTM_NEWLINK, dialect.parse_link, snap.links)
+    refusal = _dump(conn, "interfaces", rt.RTM_GETLINK, dialect.link_request(need), handler)
     _refused(snap, "interfaces", None, refusal)
     if refusal is not None and refusal.errno in DENIED:
         _stub_links(snap)
     if "addresses" in need:
-        handler = snap.collector(rt.RTM_NEWADDR, parse_address, snap.addresses)
+        handler = snap.collector(rt.RTM_NEWADDR, dialect.parse_address, snap.addresses)
         _refused(snap, "addresses", None,
                  _dump(conn, "addresses", rt.RTM_GETADDR, rt.family_dump(rt.AF_UNSPEC), handler))
     if "routes" in need:
-        _routes(conn, snap)
+        _routes(conn, snap, dialect)
     if "multicast" in need:
-        _multicast(conn, snap)
+        dialect.multicast(conn, snap)
     return snap
 
 
@@ -139,7 +150,7 @@ def _gc_paused():
             gc.enable()
 
 
-def snapshot(conn, need, build, attempts=ATTEMPTS):
+def snapshot(conn, need, build, attempts=ATTEMPTS, take=None):
     """``build(snapshot, lenient)`` of a consistent snapshot of what ``need`` names
     (``addresses``, ``routes``, ``multicast``, ``stats``; links always).
 
@@ -150,11 +161,13 @@ def snapshot(conn, need, build, attempts=ATTEMPTS):
     warning, instead. The links are dumped first, so on a busy host they name interfaces made
     after that dump, or a malformed message that was skipped; either way the snapshot stays
     consistent, and a host whose tables never stand still still gets its facts.
+
+    ``take(conn, need)`` takes one snapshot: Linux's ``_take`` unless another dialect's is given.
     """
     for attempt in range(attempts):
         try:
             with _gc_paused():
-                snap = _take(conn, need)
+                snap = (take or _take)(conn, need)
                 return build(snap, attempt == attempts - 1)
         except TornSnapshot:
             continue

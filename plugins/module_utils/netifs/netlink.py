@@ -197,13 +197,20 @@ class Conn:
     datagram, so a handler copies what it keeps.
     """
 
-    def __init__(self, protocol=NETLINK_ROUTE):
-        self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, protocol)
+    def __init__(self, protocol=NETLINK_ROUTE, family=None, address=(0, 0), recv_flags=None):
+        """Linux by default. Another OS's netlink passes its ``family`` number (FreeBSD: 38, which
+        a Python without netlink support has no constant for), ``address=None`` when Python cannot
+        pack its ``sockaddr_nl`` (the socket is then left unbound and requests go out with
+        ``send``), and ``recv_flags=0`` where ``MSG_TRUNC`` does not report a datagram's length."""
+        self.sock = socket.socket(socket.AF_NETLINK if family is None else family, socket.SOCK_RAW, protocol)
         try:
             self.sock.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
         except OSError:
             pass  # older kernels: errors just carry no text
-        self.sock.bind((0, 0))
+        self.address = address
+        if address is not None:
+            self.sock.bind(address)
+        self.recv_flags = socket.MSG_TRUNC if recv_flags is None else recv_flags
         self.seq = 0
         self.buf = bytearray(RECV_BUFFER)
         self.view = memoryview(self.buf)
@@ -219,8 +226,11 @@ class Conn:
 
     def send(self, mtype, flags, payload):
         self.seq += 1
-        self.sock.sendto(NLMSGHDR.pack(NLMSGHDR.size + len(payload), mtype, flags, self.seq, 0)
-                         + payload, (0, 0))
+        data = NLMSGHDR.pack(NLMSGHDR.size + len(payload), mtype, flags, self.seq, 0) + payload
+        if self.address is None:
+            self.sock.send(data)
+        else:
+            self.sock.sendto(data, self.address)
         return self.seq
 
     def dump(self, mtype, payload, handler, request):
@@ -245,7 +255,7 @@ class Conn:
 
     def _receive(self, seq, request):
         """One datagram's messages of our sequence, errors raised, noise dropped."""
-        n = self.sock.recv_into(self.buf, 0, socket.MSG_TRUNC)
+        n = self.sock.recv_into(self.buf, 0, self.recv_flags)
         if n > len(self.buf):
             raise ParseError(request, 0, "datagram of %d bytes truncated to %d" % (n, len(self.buf)))
         out = []

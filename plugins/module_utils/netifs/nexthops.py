@@ -38,8 +38,9 @@ def _group(buf, span, what):
             for nid, low, high, _pad in NEXTHOP_GRP.iter_unpack(bytes(buf[span[0]:span[1]]))]
 
 
-def parse_nexthop(buf, start, stop):
-    """One ``RTM_NEWNEXTHOP`` payload as ``{id, group, blackhole, gateway, interface, flags, fdb}``."""
+def parse_nexthop(buf, start, stop, families=FAMILY):
+    """One ``RTM_NEWNEXTHOP`` payload as ``{id, group, blackhole, gateway, interface, flags, fdb}``;
+    ``families`` as ``routes.parse_route``'s."""
     if stop - start < NHMSG.size:
         raise ParseError("RTM_NEWNEXTHOP", 0, "payload of %d bytes" % (stop - start))
     family, _scope, _proto, _resvd, flags = NHMSG.unpack_from(buf, start)
@@ -50,9 +51,9 @@ def parse_nexthop(buf, start, stop):
     what = "RTM_NEWNEXTHOP id %d" % nid
     gateway = None
     if NHA_GATEWAY in a:
-        if family not in FAMILY:
+        if family not in families:
             raise ParseError(what, 0, "a gateway in a nexthop of address family %d" % family)
-        gateway = address_text(buf, a[NHA_GATEWAY], FAMILY[family], what)
+        gateway = address_text(buf, a[NHA_GATEWAY], families[family], what)
     return {
         "id": nid,
         "group": _group(buf, a[NHA_GROUP], what) if NHA_GROUP in a else None,

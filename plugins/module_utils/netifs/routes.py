@@ -56,25 +56,25 @@ def is_local_table(buf, start, stop):
     return stop - start >= RTMSG.size and buf[start + 4] == RT_TABLE_LOCAL
 
 
-def _via(buf, span, what):
+def _via(buf, span, what, families):
     """``RTA_VIA``: a gateway of another family (an IPv4 route through an IPv6 next hop)."""
     if span[1] - span[0] < 2:
         raise ParseError(what, span[0], "RTA_VIA of %d bytes" % (span[1] - span[0]))
-    family = FAMILY.get(RTVIA_FAMILY.unpack_from(buf, span[0])[0])
+    family = families.get(RTVIA_FAMILY.unpack_from(buf, span[0])[0])
     if family is None:
         raise ParseError(what, span[0], "RTA_VIA of an unknown family")
     return address_text(buf, (span[0] + 2, span[1]), family, what)
 
 
-def _gateway(buf, a, family, what):
+def _gateway(buf, a, family, what, families):
     if RTA_GATEWAY in a:
         return address_text(buf, a[RTA_GATEWAY], family, what)
     if RTA_VIA in a:
-        return _via(buf, a[RTA_VIA], what)
+        return _via(buf, a[RTA_VIA], what, families)
     return None
 
 
-def _multipath(buf, span, family, what):
+def _multipath(buf, span, family, what, families):
     hops = []
     off, stop = span
     while off + RTNEXTHOP.size <= stop:
@@ -82,7 +82,7 @@ def _multipath(buf, span, family, what):
         if length < RTNEXTHOP.size or off + length > stop:
             raise ParseError(what, off, "rtnexthop of %d bytes, %d left" % (length, stop - off))
         a = attr_map(buf, off + RTNEXTHOP.size, off + length, what + " nexthop")
-        hops.append({"gateway": _gateway(buf, a, family, what), "interface": ifindex or None,
+        hops.append({"gateway": _gateway(buf, a, family, what, families), "interface": ifindex or None,
                      "weight": weight + 1, "flags": flag_names(flags, RTNH_FLAGS)})
         off += (length + 3) & ~3
     return hops
@@ -100,12 +100,16 @@ def _prefix(buf, a, key, plen, family, what):
     return DEFAULT[family]
 
 
-def parse_route(buf, start, stop):
-    """One ``RTM_NEWROUTE`` payload as a route record."""
+def parse_route(buf, start, stop, families=FAMILY):
+    """One ``RTM_NEWROUTE`` payload as a route record.
+
+    ``families`` maps the kernel's address family numbers to 4 and 6: another OS's rtnetlink
+    (FreeBSD's ``AF_INET6`` is 28) passes its own.
+    """
     if stop - start < RTMSG.size:
         raise ParseError("RTM_NEWROUTE", 0, "payload of %d bytes, header needs %d" % (stop - start, RTMSG.size))
     fam, dst_len, src_len, tos, table, proto, scope, rtype, flags = RTMSG.unpack_from(buf, start)
-    family = FAMILY.get(fam)
+    family = families.get(fam)
     if family is None:
         raise ParseError("RTM_NEWROUTE", 0, "address family %d" % fam)
     what = WHAT[family]
@@ -115,7 +119,7 @@ def parse_route(buf, start, stop):
         ROUTE_TYPES[rtype] if rtype < len(ROUTE_TYPES) else str(rtype),
         u32(buf, a[RTA_TABLE], "RTA_TABLE") if RTA_TABLE in a else table,
         u32(buf, a[RTA_OIF], "RTA_OIF") if RTA_OIF in a else None,
-        gateway=_gateway(buf, a, family, what),
+        gateway=_gateway(buf, a, family, what, families),
         metric=u32(buf, a[RTA_PRIORITY], "RTA_PRIORITY") if RTA_PRIORITY in a else 0,
         protocol=PROTOCOLS.get(proto) or str(proto),
         scope=scope_name(scope),
@@ -125,7 +129,7 @@ def parse_route(buf, start, stop):
         tos=tos, flags=flags,
         nexthop_id=u32(buf, a[RTA_NH_ID], "RTA_NH_ID") if RTA_NH_ID in a else None)
     if RTA_MULTIPATH in a:
-        rec["nexthops"] = _multipath(buf, a[RTA_MULTIPATH], family, what)
+        rec["nexthops"] = _multipath(buf, a[RTA_MULTIPATH], family, what, families)
     return rec
 
 

@@ -58,6 +58,10 @@ class FakeSocket:
             self.queue.extend(self.responder(mtype, flags, seq, data[nl.NLMSGHDR.size:], data))
         return len(data)
 
+    def send(self, data):
+        """An unbound socket's request (FreeBSD without sockaddr_nl support): no address."""
+        return self.sendto(data, None)
+
     def recv_into(self, buf, nbytes=0, flags=0):
         self.recv_flags.append(flags)
         if not self.queue:
@@ -69,17 +73,25 @@ class FakeSocket:
         return len(datagram) if flags & socket.MSG_TRUNC else copied
 
 
-def make_conn(monkeypatch, sock):
-    """A real ``netlink.Conn`` whose socket is ``sock`` (the socket module is replaced in netlink only)."""
+def patch_socket(monkeypatch, sock, factory=None):
+    """Replace the socket module in netlink only: every socket it opens is ``sock`` (or what
+    ``factory(*args)`` gives). Returns the list of the arguments each socket was opened with."""
     from netifs import netlink
     created = []
 
-    def factory(*args):
+    def default(*args):
         created.append(args)
         return sock
-    fake_module = types.SimpleNamespace(socket=factory, AF_NETLINK=socket.AF_NETLINK,
+    fake_module = types.SimpleNamespace(socket=factory or default, AF_NETLINK=socket.AF_NETLINK,
                                         SOCK_RAW=socket.SOCK_RAW, MSG_TRUNC=socket.MSG_TRUNC)
     monkeypatch.setattr(netlink, "socket", fake_module)
+    return created
+
+
+def make_conn(monkeypatch, sock):
+    """A real ``netlink.Conn`` whose socket is ``sock`` (the socket module is replaced in netlink only)."""
+    from netifs import netlink
+    created = patch_socket(monkeypatch, sock)
     conn = netlink.Conn()
     conn.created_with = created
     return conn

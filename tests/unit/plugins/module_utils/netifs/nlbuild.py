@@ -583,3 +583,102 @@ def nexthop(nid, family=AF_INET, gateway=None, oif=None, blackhole=False, group=
     if fdb:
         out += attr(NHA_FDB)
     return out + b"".join(extra)
+
+
+# --- FreeBSD's rtnetlink -------------------------------------------------------------------------
+# Written from freebsd-src, not from the engine: sys/sys/socket.h, sys/net/if.h, sys/net/if_types.h,
+# sys/netlink/route/interface.h, ifaddrs.h, route.h, netinet6/in6_var.h. The message layouts are
+# Linux's (the builders above serve); these are the numbers that differ.
+
+FBSD_AF_INET6 = 28
+FBSD_AF_LINK = 18
+FBSD_AF_NETLINK = 38
+
+IFT_OTHER = 0x1
+IFT_ETHER = 0x6
+IFT_LOOP = 0x18
+IFT_L2VLAN = 0x87
+IFT_BRIDGE = 0xd1
+IFT_GIF = 0xf0
+IFT_PFLOG = 0xf6
+
+FBSD_IFF_UP = 0x1
+FBSD_IFF_BROADCAST = 0x2
+FBSD_IFF_LOOPBACK = 0x8
+FBSD_IFF_POINTOPOINT = 0x10
+FBSD_IFF_NEEDSEPOCH = 0x20
+FBSD_IFF_DRV_RUNNING = 0x40
+FBSD_IFF_PROMISC = 0x100
+FBSD_IFF_DRV_OACTIVE = 0x400
+FBSD_IFF_SIMPLEX = 0x800
+FBSD_IFF_LINK0 = 0x1000
+FBSD_IFF_MULTICAST = 0x8000
+FBSD_IFF_MONITOR = 0x40000
+FBSD_IFF_LOWER_UP = 0x1000000  # IFF_NETLINK_1
+
+IFLA_PROMISCUITY_FBSD = 30
+IFLA_FREEBSD = 64
+IFLAF_ORIG_IFNAME = 1
+IFLAF_ORIG_HWADDR = 2
+IFA_FREEBSD = 11
+IFAF_VHID = 1
+IFAF_FLAGS = 2
+IN6_IFF_TENTATIVE = 0x02
+IN6_IFF_DUPLICATED = 0x04
+IN6_IFF_AUTOCONF = 0x40
+IN6_IFF_TEMPORARY = 0x80
+
+RTA_KNH_ID = 10  # u32, kernel nexthop index
+RTA_WEIGHT = 13  # u32
+RTA_RTFLAGS = 14  # u32, RTF_*
+RTF_UP = 0x1
+RTF_GATEWAY = 0x2
+RTF_STATIC = 0x800
+
+STATS64_FIELDS_FBSD = 24  # FreeBSD's rtnl_link_stats64 ends at rx_nohandler
+
+
+def fbsd_link(index, name, ift, flags, *attrs):
+    """RTM_NEWLINK as iface.c dump_iface() writes it: IFLA_IFNAME, OPERSTATE, CARRIER, then attrs,
+    then IFLA_STATS64 (24 counters) and IFLA_PROMISCUITY."""
+    return link(index, name, attr(IFLA_OPERSTATE, u8(IF_OPER_UP)), attr(IFLA_CARRIER, u8(1)), *attrs,
+                stats64(range(STATS64_FIELDS_FBSD)), attr(IFLA_PROMISCUITY_FBSD, u32(0)), arphrd=ift, flags=flags)
+
+
+def fbsd_address(family, prefixlen, index, local, *attrs, **header):
+    """RTM_NEWADDR as dump_iface_addr() writes it for a non-point-to-point interface: IFA_ADDRESS, then
+    IFA_LOCAL for IPv4 only, IFA_LABEL (the interface's name), IFA_FLAGS, then attrs."""
+    parts = [attr(IFA_ADDRESS, ip(local))]
+    if family == AF_INET:
+        parts.append(attr(IFA_LOCAL, ip(local)))
+    parts.append(attr(IFA_LABEL, cstr("em0")))
+    parts.append(attr(IFA_FLAGS, u32(header.pop("ifa_flags", 0))))
+    return address(family, prefixlen, index, *(parts + list(attrs)), flags=0, **header)
+
+
+def fbsd_route(family, dst, dst_len, fib=0, *attrs, **header):
+    """RTM_NEWROUTE as rt.c dump_px() writes it: rtm_table = fib (0 from 255 on), RTA_TABLE, RTA_DST
+    (always, zeros for a default route), then attrs (the nexthop's: gateway, ids, flags, OIF)."""
+    header.setdefault("protocol", RTPROT_STATIC)
+    return route(attr(RTA_TABLE, u32(fib)), attr(RTA_DST, ip(dst)), *attrs, family=family, dst_len=dst_len,
+                 table=fib if fib < 255 else 0, **header)
+
+
+def fbsd_nexthop(nid, family=AF_INET, gateway=None, oif=None, blackhole=False, group=None):
+    """RTM_NEWNEXTHOP as nexthop.c writes it: a group (dump_nhgrp: family AF_UNSPEC, NHA_ID,
+    NHA_GROUP_TYPE, NHA_GROUP with each member's weight as is, not weight - 1), or one nexthop
+    (dump_nhop: NHA_ID, then NHA_BLACKHOLE, or NHA_OIF and NHA_GATEWAY)."""
+    if group is not None:
+        members = b"".join(NEXTHOP_GRP.pack(member, weight, 0, 0) for member, weight in group)
+        return (nhmsg(family=AF_UNSPEC) + attr(NHA_ID, u32(nid)) + attr(NHA_GROUP_TYPE, u16(NEXTHOP_GRP_TYPE_MPATH))
+                + attr(NHA_GROUP, members))
+    out = nhmsg(family=family) + attr(NHA_ID, u32(nid))
+    if blackhole:
+        return out + attr(NHA_BLACKHOLE)
+    out += attr(NHA_OIF, u32(oif))
+    return out + (attr(NHA_GATEWAY, ip(gateway)) if gateway else b"")
+
+
+def fbsd_rtnexthop(ifindex, attrs=(), weight=1):
+    """One struct rtnexthop as rt.c dump_rc_nhg() writes it: rtnh_hops is the weight itself."""
+    return rtnexthop(ifindex, attrs, weight=weight + 1)

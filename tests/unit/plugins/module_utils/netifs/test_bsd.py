@@ -173,9 +173,14 @@ def test_libc_sysctl_here():
         assert callable(func)
 
 
-def test_the_chooser_opens_it_first_on_a_bsd(monkeypatch):
-    """backends.chain puts bsd_route_socket before getifaddrs; the one-pass wrapper takes it as is."""
-    from netifs import backends
+def test_the_chooser_opens_it_after_freebsd_netlink(monkeypatch):
+    """On FreeBSD the chain is freebsd_rtnetlink, bsd_route_socket, getifaddrs: netlink missing
+    (before 13.2), the routing socket takes over; the one-pass wrapper takes it as is."""
+    from netifs import backends, freebsd_netlink
+
+    def no_netlink():
+        raise OSError(errno.EAFNOSUPPORT, "Address family not supported by protocol")
+    monkeypatch.setattr(freebsd_netlink, "open_conn", no_netlink)
     fake = FakeSysctl(tables("freebsd"))
     monkeypatch.setattr(bsd.sys, "platform", "freebsd14")
     monkeypatch.setattr(backends.sys, "platform", "freebsd14")
@@ -184,6 +189,8 @@ def test_the_chooser_opens_it_first_on_a_bsd(monkeypatch):
         "preferred_source": {4: "192.0.2.10", 6: "2001:db8:1::10"}[family]})
     refused = []
     backend = backends.open_first({"routes", "addresses"}, refused)
-    assert (backend.name, refused) == ("bsd_route_socket", [])
+    assert (backend.name, refused) == ("bsd_route_socket", [
+        "freebsd_rtnetlink: [Errno %d] cannot open a netlink socket: Address family not supported by protocol"
+        % errno.EAFNOSUPPORT])
     facts = backend.build(lambda snap, lenient: snap)
     assert [r["preferred_source"] for r in facts.routes if r["destination"] == "0.0.0.0/0"] == ["192.0.2.10"] * 2
