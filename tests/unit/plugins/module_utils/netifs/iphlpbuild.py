@@ -174,8 +174,8 @@ def host_adapters(arena):
     return arena.chain([ethernet, wifi, loopback, tunnel])
 
 
-def routes_table(arena):
-    """A forward table of both families: two IPv4 defaults (metric 0 on an interface of metric 25,
+def routes_table(arena, family=None):
+    """A forward table of ``family`` (both when None), as GetIpForwardTable2 gives it: two IPv4 defaults (metric 0 on an interface of metric 25,
     and 0 on one of 35 via a second NIC), on-link, own-address, broadcast and multicast routes."""
     rows = [
         route("0.0.0.0", 0, 7, "192.168.1.1", protocol=3),
@@ -187,10 +187,21 @@ def routes_table(arena):
         route("2001:db8:1::10", 128, 7, metric=256), route("::1", 128, 1, metric=256),
         route("ff00::", 8, 7, metric=256), route("10.0.0.0", 8, 9, protocol=10006), route("10.0.0.5", 32, 9),
     ]
-    return table(arena, ip.MIB_IPFORWARD_TABLE2, rows)
+    return table(arena, ip.MIB_IPFORWARD_TABLE2, [r for r in rows if family in (None, ip.FAMILY[r.DestinationPrefix.Prefix.si_family])])
 
 
-def metrics_table(arena):
-    return table(arena, ip.MIB_IPINTERFACE_TABLE, [
-        ip_interface(4, 7, 25), ip_interface(4, 9, 35), ip_interface(4, 1, 75),
-        ip_interface(6, 7, 25), ip_interface(6, 9, 35), ip_interface(6, 1, 75), ip_interface(6, 14, 45)])
+def metrics_table(arena, family=None):
+    """The interface metrics of ``family`` (both when None), as GetIpInterfaceTable gives them."""
+    rows = [ip_interface(4, 7, 25), ip_interface(4, 9, 35), ip_interface(4, 1, 75),
+            ip_interface(6, 7, 25), ip_interface(6, 9, 35), ip_interface(6, 1, 75), ip_interface(6, 14, 45)]
+    return table(arena, ip.MIB_IPINTERFACE_TABLE, [r for r in rows if family in (None, ip.FAMILY[r.Family])])
+
+
+def gaa_buffer(arena, build=host_adapters):
+    """The adapters as GetAdaptersAddresses leaves them in its buffer: the first adapter at the
+    start (``arena`` empty), the rest after it; returns that start address."""
+    size = ctypes.sizeof(ip.IP_ADAPTER_ADDRESSES_LH)
+    start = arena.put(ip.IP_ADAPTER_ADDRESSES_LH())
+    first = build(arena)
+    ctypes.memmove(arena.real + start - arena.base, arena.real + first - arena.base, size)
+    return start
