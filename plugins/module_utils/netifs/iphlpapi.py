@@ -36,7 +36,7 @@ from . import sockaddr
 from .addresses import address_record
 from .classify import classify_packed
 from .errors import ParseError
-from .formats import ADDR_LEN, flag_names, ip_text, mac_text
+from .formats import ADDR_LEN, flag_names, ip_text, mac_text, name_text
 from .links import stub_link
 from .routes import DEFAULT, route_record
 from .rtnetlink import IFF_FLAGS
@@ -259,19 +259,31 @@ def _struct(memory, address, layout, what):
     return layout.from_buffer_copy(memory.read(address, ctypes.sizeof(layout), what))
 
 
-def _nodes(memory, first, layout, what, minimum):
-    """Each node of an iptypes.h linked list, as a ``layout`` copy, following ``Next``."""
-    seen = set()
-    address = first
-    while address:
-        if address in seen:
-            raise ParseError(what, 0, "the list loops back to 0x%x" % address)
-        seen.add(address)
-        node = _struct(memory, address, layout, what)
-        if node.Length < minimum:
-            raise ParseError(what, 0, "Length %d, the fields read need %d" % (node.Length, minimum))
-        yield node
-        address = node.Next or 0
+class _Walk:
+    """One walk of GetAdaptersAddresses memory: where to read, where skipped entries go, and every
+    node read so far. A node reached twice, from its own list or another, is a loop: no list
+    shares nodes, and a walk that revisits them would make output out of all proportion."""
+
+    def __init__(self, memory, warnings):
+        self.memory = memory
+        self.warnings = warnings
+        self.seen = set()
+
+    def nodes(self, first, layout, what, minimum):
+        """Each node of an iptypes.h linked list, as a ``layout`` copy, following ``Next``."""
+        address = first
+        while address:
+            if address in self.seen:
+                raise ParseError(what, 0, "the list loops back to 0x%x" % address)
+            self.seen.add(address)
+            node = _struct(self.memory, address, layout, what)
+            if node.Length < minimum:
+                raise ParseError(what, 0, "Length %d, the fields read need %d" % (node.Length, minimum))
+            yield node
+            address = node.Next or 0
+
+    def skip(self, exc):
+        _skip(self.warnings, exc)
 
 
 def _end(layout, field):
@@ -358,31 +370,31 @@ def _gateway(memory, node, index, metrics):
     return {"index": index, "address": ip_text(sa.packed), "family": sa.family, "metric": metrics[sa.family]}
 
 
-def _entries(memory, first, layout, minimum, parse, warnings, what):
+def _entries(walk, first, layout, minimum, parse, what):
     """Records of one adapter's address list; a bad entry is skipped, a broken list ends there."""
     out = []
     try:
-        for node in _nodes(memory, first, layout, what, minimum):
+        for node in walk.nodes(first, layout, what, minimum):
             try:
-                out.append(parse(memory, node))
+                out.append(parse(walk.memory, node))
             except ParseError as exc:
-                _skip(warnings, exc)
+                walk.skip(exc)
     except ParseError as exc:
-        _skip(warnings, exc)
+        walk.skip(exc)
     return out
 
 
 def _link(memory, node, index):
     """The interface record: FriendlyName as the name (the AdapterName GUID without one)."""
-    guid = _string(memory, node.AdapterName, 1, 260, "AdapterName").decode("ascii", "replace")
+    guid = _string(memory, node.AdapterName, 1, 260, "AdapterName")  # a GUID: ASCII, but not promised
     friendly = _wide(memory, node.FriendlyName, "FriendlyName") if node.FriendlyName else b""
-    link = stub_link(index, friendly or guid.encode("ascii"))
+    link = stub_link(index, friendly or guid)
     iff = (IFF_UP_RUNNING if node.OperStatus == IF_OPER_STATUS_UP else 0)
     iff |= IFF_LOOPBACK if node.IfType == IF_TYPE_SOFTWARE_LOOPBACK else 0
     iff |= 0 if node.Flags & IP_ADAPTER_NO_MULTICAST else IFF_MULTICAST
     length = min(node.PhysicalAddressLength, MAX_ADAPTER_ADDRESS_LENGTH)
     link.update(
-        altnames=[guid] if friendly else [],
+        altnames=[name_text(guid)[0]] if friendly else [],
         type=IF_TYPES.get(node.IfType) or str(node.IfType),
         mac=mac_text(bytes(node.PhysicalAddress[:length])),
         mtu=_lifetime(node.Mtu),
@@ -392,19 +404,19 @@ def _link(memory, node, index):
     return link
 
 
-def _adapter(memory, node, warnings, out):
+def _adapter(walk, node, out):
     """One adapter's link and lists, appended to ``out`` (links, addresses, multicast, gateways)."""
     index = node.IfIndex or node.Ipv6IfIndex  # IfIndex is 0 when IPv4 is off on the adapter
     if not index:
         raise ParseError("IP_ADAPTER_ADDRESSES", 0, "neither IfIndex nor Ipv6IfIndex")
-    link = _link(memory, node, index)
+    link = _link(walk.memory, node, index)
     metrics = {4: node.Ipv4Metric, 6: node.Ipv6Metric}
     lists = (
         (node.FirstUnicastAddress, IP_ADAPTER_UNICAST_ADDRESS_LH, UNICAST_MIN, lambda m, n: _unicast(m, n, index)),
         (node.FirstMulticastAddress, IP_ADAPTER_MULTICAST_ADDRESS_XP, ENTRY_MIN, lambda m, n: _group(m, n, index)),
         (node.FirstGatewayAddress, IP_ADAPTER_GATEWAY_ADDRESS_LH, ENTRY_MIN, lambda m, n: _gateway(m, n, index, metrics)),
     )
-    found = [_entries(memory, first, layout, minimum, parse, warnings, "%s of %s" % (layout.__name__, link["name"]))
+    found = [_entries(walk, first, layout, minimum, parse, "%s of %s" % (layout.__name__, link["name"]))
              for first, layout, minimum, parse in lists]
     out[0].append(link)
     for records, found_records in zip(out[1:], found):
@@ -416,11 +428,12 @@ def adapters(first, memory=PROCESS, warnings=None):
     ``(links, addresses, multicast, gateways)``; gateways are ``{index, address, family, metric}``
     with the adapter's interface metric of that family."""
     out = ([], [], [], [])
-    for node in _nodes(memory, address_of(first), IP_ADAPTER_ADDRESSES_LH, "IP_ADAPTER_ADDRESSES", ADAPTER_MIN):
+    walk = _Walk(memory, warnings)
+    for node in walk.nodes(address_of(first), IP_ADAPTER_ADDRESSES_LH, "IP_ADAPTER_ADDRESSES", ADAPTER_MIN):
         try:
-            _adapter(memory, node, warnings, out)
+            _adapter(walk, node, out)
         except ParseError as exc:
-            _skip(warnings, exc)
+            walk.skip(exc)
     return out
 
 

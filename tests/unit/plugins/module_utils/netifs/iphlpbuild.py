@@ -205,3 +205,15 @@ def gaa_buffer(arena, build=host_adapters):
     first = build(arena)
     ctypes.memmove(arena.real + start - arena.base, arena.real + first - arena.base, size)
     return start
+
+
+def view_length(arena, address, value):
+    """Overwrite the first u32 at ``address`` (a node's Length, a table's NumEntries)."""
+    arena.view(address, ctypes.c_uint32).value = value
+
+
+def entry_of_family(arena, text, family):
+    """A multicast or gateway node whose sockaddr has the raw address family ``family``."""
+    node = entry(arena, text)
+    node.Address = arena.sockaddr(text, family=family)
+    return node

@@ -114,6 +114,14 @@ def test_names(arena):
     json.dumps(links)
 
 
+def test_adapter_name_that_is_not_ascii(arena):
+    # Found by fuzzing: AdapterName is a char string; a byte above 0x7f must not break the walk.
+    nodes = [b.adapter(arena, 2, u"x", b"{\xff\xfe}"), b.adapter(arena, 3, None, b"{\xc3\xa9}")]
+    links = ip.adapters(arena.chain(nodes))[0]
+    assert links[0]["altnames"] == ["{\\xff\\xfe}"]
+    assert (links[1]["name"], links[1]["altnames"]) == (u"{\u00e9}", [])
+
+
 def test_unknown_if_type_and_oper_status_are_numbers(arena):
     link = ip.adapters(arena.chain([b.adapter(arena, 2, u"x", b"{X}", if_type=53, oper=9)]))[0][0]
     assert (link["type"], link["oper_state"], link["flags"]) == ("53", "9", ["multicast"])
@@ -193,6 +201,18 @@ def test_a_unicast_list_that_loops_ends_with_a_warning(arena):
     warnings = []
     addresses = ip.adapters(arena.chain([adapter]), warnings=warnings)[1]
     assert [a["address"] for a in addresses] == ["192.0.2.1"] and "loops" in warnings[0]
+
+
+def test_lists_sharing_nodes_are_cut(arena):
+    # No two lists share nodes; revisiting them would repeat records without bound.
+    first = arena.chain([b.adapter(arena, 2, u"x", b"{X}", unicasts=[b.unicast(arena, "192.0.2.1", 24)]),
+                         b.adapter(arena, 3, u"y", b"{Y}")])
+    second = arena.view(first, ip.IP_ADAPTER_ADDRESSES_LH).Next
+    arena.view(second, ip.IP_ADAPTER_ADDRESSES_LH).FirstUnicastAddress = arena.view(first, ip.IP_ADAPTER_ADDRESSES_LH).FirstUnicastAddress
+    warnings = []
+    links, addresses, _groups, _gateways = ip.adapters(first, warnings=warnings)
+    assert len(links) == 2 and [a["index"] for a in addresses] == [2]
+    assert "loops back" in warnings[0]
 
 
 def test_adapter_without_index_or_name_is_skipped(arena):
