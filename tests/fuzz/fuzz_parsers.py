@@ -47,7 +47,7 @@ def _instrumented():
 
 
 with _instrumented():
-    from netifs import addresses, freebsd_netlink, links, netlink, nexthops, procfs, route_socket, routes, sockaddr
+    from netifs import addresses, freebsd_netlink, iphlpapi, links, netlink, nexthops, procfs, route_socket, routes, sockaddr
     from netifs.errors import NetlinkError, ParseError
 
 # Output bound: JSON bytes <= FACTOR * input bytes + CONSTANT. The densest real encodings are a
@@ -264,6 +264,28 @@ def _route_socket(parse):
     return run
 
 
+# Where a flat IP Helper buffer is taken to lie: the seeds' pointers are rebased to it, so that
+# iphlpapi.Memory reads them (and any pointer outside the buffer is a ParseError, never a crash).
+WINDOWS_BASE = 0x10000
+
+
+def _iphlpapi(walk):
+    """A flat buffer as an IP Helper call fills it, its first structure at WINDOWS_BASE. Mode bit
+    0: malformed entries skipped into warnings (as windows.py reads) or raised (strict)."""
+    def run(data, mode):
+        warnings = [] if mode & 1 else None
+        try:
+            return [walk(WINDOWS_BASE, iphlpapi.Memory(data, WINDOWS_BASE), warnings), warnings]
+        except ParseError as exc:
+            return _check_error(exc)
+    return run
+
+
+def _forward_rows(base, memory, warnings):
+    """With an interface metric and an own address, as windows.py passes them."""
+    return iphlpapi.forward_rows(base, {(4, 7): 25}, {"192.168.1.10": "local"}, memory, warnings)
+
+
 # Append only: a target's index is the first byte of every seed and crash file made for it.
 TARGETS = (
     ("link", _payload(links.parse_link)),
@@ -289,6 +311,8 @@ TARGETS = (
     ("freebsd_address", _payload(freebsd_netlink.parse_address)),
     ("freebsd_route", _payload(freebsd_netlink.parse_route)),
     ("freebsd_nexthop", _payload(freebsd_netlink.parse_nexthop)),
+    ("gaa", _iphlpapi(iphlpapi.adapters)),
+    ("forward_table", _iphlpapi(_forward_rows)),
 )
 SELECTOR = {name: index for index, (name, _run) in enumerate(TARGETS)}
 

@@ -26,8 +26,9 @@ for _path in (HERE, HELPERS, FIXTURES):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
+import iphlpbuild as ipb  # noqa: E402
 import nlbuild as nl  # noqa: E402
-from fuzz_parsers import ROUTE_SOCKET_OSES, SELECTOR  # noqa: E402
+from fuzz_parsers import ROUTE_SOCKET_OSES, SELECTOR, WINDOWS_BASE  # noqa: E402
 import make_fixtures  # noqa: E402  (after fuzz_parsers: it puts the engine on the path)
 
 # Modes the seeds cycle through: bytes alone; bytearray framed 1/1; a view framed 3/2; a view of bytes framed 7/7.
@@ -311,6 +312,37 @@ def freebsd_nexthops():
             ("blackhole", nl.fbsd_nexthop(102, nl.FBSD_AF_LINK, blackhole=True), "ok")]
 
 
+def _flat(build):
+    """What ``build(arena)`` lays out, as one flat buffer whose pointers are rebased to WINDOWS_BASE."""
+    arena = ipb.Arena(base=WINDOWS_BASE)
+    build(arena)
+    return arena.flat()
+
+
+def _one_adapter(**kw):
+    return lambda arena: ipb.gaa_buffer(arena, lambda a: a.chain([ipb.adapter(a, 2, u"x", b"{X}", **kw)]))
+
+
+def _xp_length(arena):
+    ipb.view_length(arena, ipb.gaa_buffer(arena), 184)
+
+
+def gaa():
+    """GetAdaptersAddresses buffers; malformed entries give warnings or errors by mode ("any")."""
+    host = _flat(ipb.gaa_buffer)
+    return [("host", host, "ok"), ("xp-length", _flat(_xp_length), "error"), ("empty", _flat(lambda a: None), "error"),
+            ("prefix-40", _flat(lambda a: _one_adapter(unicasts=[ipb.unicast(a, "192.0.2.1", 40)])(a)), "any"),
+            ("family-99", _flat(lambda a: _one_adapter(gateways=[ipb.entry_of_family(a, "192.0.2.1", 99)])(a)), "any")] + \
+        [("host-cut%d" % cut, host[:cut], "any") for cut in (8, 200, len(host) // 2, len(host) - 1)]
+
+
+def forward_tables():
+    return [("host", _flat(ipb.routes_table), "ok"),
+            ("empty", _flat(lambda a: ipb.table(a, ipb.ip.MIB_IPFORWARD_TABLE2, [])), "ok"),
+            ("prefix-33", _flat(lambda a: ipb.table(a, ipb.ip.MIB_IPFORWARD_TABLE2, [ipb.route("192.0.2.0", 33, 7)])), "any"),
+            ("count-beyond-buffer", _flat(lambda a: ipb.view_length(a, ipb.routes_table(a), 1000)), "error")]
+
+
 BUILDERS = (("link", links), ("address", addresses), ("multicast", multicast), ("route", routes),
             ("nexthop", nexthops), ("igmp", igmp), ("igmp6", igmp6), ("messages", messages),
             ("attr_map", attr_maps), ("decode_error", errors), ("datagram", datagrams),
@@ -318,7 +350,8 @@ BUILDERS = (("link", links), ("address", addresses), ("multicast", multicast), (
             ("rs_dump", _route_socket([("dump", "ok"), ("malformed", "partial"), ("zero_length", "ok")])),
             ("rs_ifmalist", _route_socket([("ifmalist", "ok"), ("iflist", "ok")])),
             ("freebsd_link", freebsd_links), ("freebsd_address", freebsd_addresses), ("freebsd_route", freebsd_routes),
-            ("freebsd_nexthop", freebsd_nexthops))
+            ("freebsd_nexthop", freebsd_nexthops),
+            ("gaa", gaa), ("forward_table", forward_tables))
 
 
 def seeds():

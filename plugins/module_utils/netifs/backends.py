@@ -163,6 +163,11 @@ def _unix(plat):
     return out
 
 
+def _windows():
+    from . import windows
+    return [(windows.NAME, lambda need: OnePass(windows.NAME, windows.snapshot, need))]
+
+
 def chain(system=None):
     """The backends to try on ``system`` (``sys.platform``), best first: ``(name, open)`` pairs,
     where ``open(need)`` returns an open backend or raises OSError."""
@@ -173,7 +178,7 @@ def chain(system=None):
         plat = sockaddr.platform(system)
     except KeyError:
         return []
-    return [] if plat.name == "windows" else _unix(plat)
+    return _windows() if plat.name == "windows" else _unix(plat)
 
 
 def nothing_on(system=None):

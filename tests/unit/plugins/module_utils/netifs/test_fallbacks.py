@@ -153,7 +153,7 @@ def test_link_record_of_a_down_link_without_carrier():
 @pytest.mark.parametrize("system, names", [
     ("linux", ["linux_rtnetlink", "getifaddrs", "linux_procfs"]),
     ("darwin", ["bsd_route_socket", "getifaddrs"]), ("freebsd14", ["freebsd_rtnetlink", "bsd_route_socket", "getifaddrs"]),
-    ("openbsd7", ["bsd_route_socket", "getifaddrs"]), ("win32", []), ("sunos5", []),
+    ("openbsd7", ["bsd_route_socket", "getifaddrs"]), ("win32", ["windows_iphlpapi"]), ("sunos5", []),
 ])
 def test_chain_per_os(system, names):
     assert [name for name, _open in backends.chain(system)] == names
