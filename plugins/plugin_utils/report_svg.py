@@ -64,7 +64,7 @@ def fit(value, width, char=CHAR):
 def column_width(names, texts, bounds):
     """The width of a column's boxes: the widest first line or row, within ``bounds``."""
     widest = max([len(u"%s" % (t,)) * CHAR for t in texts] + [len(u"%s" % (n,)) * NAME_CHAR for n in names] + [0])
-    return int(min(max(widest + 2 * PAD, bounds[0]), bounds[1]))
+    return int(min(max(widest + 2 * PAD + 1, bounds[0]), bounds[1]))  # +1: int() must not cut a character
 
 
 def address_rows(host):
@@ -108,9 +108,11 @@ def layout(model):
 
 def place_hosts(hosts):
     """The host boxes top to bottom, and ``{(host, interface, address, network): (x, y)}`` of their rows' ports."""
-    # Notes are left out: a long reason why a host has no facts is cut rather than widening every box.
-    width = column_width([h["name"] for h in hosts],
-                         [label for h in hosts for label, _ifname, _addr in address_rows(h)], HOST_WIDTH)
+    # A long reason why a host has no facts is cut rather than widening every box; the rows need
+    # room for their port as well.
+    texts = [host_note(h) for h in hosts if not h["reason"]]
+    texts += [label + u"  " for h in hosts for label, _ifname, _addr in address_rows(h)]
+    width = column_width([h["name"] for h in hosts], texts, HOST_WIDTH)
     boxes, ports, y = [], {}, MARGIN
     for host in hosts:
         rows = address_rows(host)

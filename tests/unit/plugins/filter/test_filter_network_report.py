@@ -208,6 +208,7 @@ def test_svg_draws_every_host_subnet_and_address():
     for label in ("eth0 10.0.0.1/24", "eth0 2001:db8::2/64", "docker0 172.17.0.1/16", "3 hosts, shared",
                   "gateway 10.0.0.254", "default via 10.0.0.254 eth0"):
         assert label in text
+    assert u"\u2026" not in text  # the boxes are wide enough for every row and note
     shared_boxes = [g.get("data-network") for g in root.iter(SVG_NS + "g") if "nr-shared" in (g.get("class") or "")]
     assert sorted(shared_boxes) == ["10.0.0.0/24", "2001:db8::/64"]
 
