@@ -46,6 +46,23 @@ PLAY = """
         netifs_report_title: Lab <b>report</b>
 """
 
+REUSE = """
+- name: Facts of eth0 only, then the report from them
+  hosts: lab
+  gather_facts: false
+  tasks:
+    - name: Gather eth0's addresses
+      netifs.core.netifs_facts:
+        gather_subset: [addresses]
+        interfaces: [eth0]
+    - name: Report
+      ansible.builtin.include_role:
+        name: netifs.core.report
+      vars:
+        netifs_report_dest: "{dest}"
+        netifs_report_reuse_facts: true
+"""
+
 
 def build(switch, nodes):
     """A bridge in ``switch``; each node's eth0 on it, in 10.77.0.0/24 (the first two in
@@ -93,20 +110,25 @@ def inventory(nodes, directory):
     return path
 
 
-@pytest.fixture(scope="module")
-def report(lab, collections_path, tmp_path_factory):
-    """The role run twice; ``{dir, json, html, logs}``."""
+def run_play(lab, collections_path, base, play, runs=1):
+    """``play`` run ``runs`` times on the lab; its logs and the model it wrote."""
     switch, nodes = lab
-    base = tmp_path_factory.mktemp("report")
     dest = base / "out"
     book = base / "play.yml"
-    book.write_text(PLAY.replace("{dest}", str(dest)))
+    book.write_text(play.replace("{dest}", str(dest)))
     hosts = inventory(nodes, str(base))
     logs = [netns.run_playbook(switch, book, collections_path, inventory=hosts, callback="ansible.builtin.default")
-            for _run in range(2)]
+            for _run in range(runs)]
     with open(str(dest / "netifs-report.json")) as handle:
-        model = json.load(handle)
-    return {"dir": dest, "model": model, "html": dest / "netifs-report.html", "logs": logs}
+        return logs, json.load(handle)
+
+
+@pytest.fixture(scope="module")
+def report(lab, collections_path, tmp_path_factory):
+    """The role run twice; ``{model, html, logs}``."""
+    base = tmp_path_factory.mktemp("report")
+    logs, model = run_play(lab, collections_path, base, PLAY, runs=2)
+    return {"model": model, "html": base / "out" / "netifs-report.html", "logs": logs}
 
 
 def test_shared_subnets_are_the_ones_built(report):
@@ -143,6 +165,13 @@ def test_a_second_run_changes_nothing(report):
     for name in HOSTS:
         assert "%s" % name in recap
     assert "changed=1" not in recap and "changed=2" not in recap and "failed=0" in recap
+
+
+def test_facts_gathered_before_are_reused(lab, collections_path, tmp_path):
+    """With netifs_report_reuse_facts, the role draws the facts the play gathered (eth0's only)."""
+    _logs, model = run_play(lab, collections_path, tmp_path, REUSE)
+    assert {i["name"] for h in model["hosts"] for i in h["interfaces"]} == {"eth0"}
+    assert {s["network"]: s["hosts"] for s in model["subnets"]} == SHARED
 
 
 def png_pixels(path):
