@@ -42,8 +42,8 @@ PLAY = """
   roles:
     - role: netifs.core.report
       vars:
-        netifs_report_dest: "{dest}"
-        netifs_report_title: Lab <b>report</b>
+        report_dest: "{dest}"
+        report_title: Lab <b>report</b>
 """
 
 REUSE = """
@@ -59,8 +59,8 @@ REUSE = """
       ansible.builtin.include_role:
         name: netifs.core.report
       vars:
-        netifs_report_dest: "{dest}"
-        netifs_report_reuse_facts: true
+        report_dest: "{dest}"
+        report_reuse_facts: true
 """
 
 
@@ -168,7 +168,7 @@ def test_a_second_run_changes_nothing(report):
 
 
 def test_facts_gathered_before_are_reused(lab, collections_path, tmp_path):
-    """With netifs_report_reuse_facts, the role draws the facts the play gathered (eth0's only)."""
+    """With report_reuse_facts, the role draws the facts the play gathered (eth0's only)."""
     _logs, model = run_play(lab, collections_path, tmp_path, REUSE)
     assert {i["name"] for h in model["hosts"] for i in h["interfaces"]} == {"eth0"}
     assert {s["network"]: s["hosts"] for s in model["subnets"]} == SHARED
