@@ -169,7 +169,6 @@ def checked(model, plugin):
     return model
 
 
-
 def rendered(render, model, plugin, *args):
     """``render(model, *args)`` for a render filter; a model that is not one of ours is its error."""
     checked(model, plugin)

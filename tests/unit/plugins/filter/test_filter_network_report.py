@@ -122,8 +122,8 @@ def test_hosts_without_facts():
     hostvars = lan3()
     hostvars["down"] = {"inventory_hostname": "down"}
     hostvars["old"] = {"ansible_facts": {"netifs": dict(hostvars["web"]["ansible_facts"]["netifs"], schema=9)}}
-    hostvars["noaddr"] = {"ansible_facts": {"netifs": {"schema": 1, "backend": "linux_rtnetlink",
-                                                      "interfaces": {"lo": {"name": "lo", "index": 1}}}}}
+    bare = {"schema": 1, "backend": "linux_rtnetlink", "interfaces": {"lo": {"name": "lo", "index": 1}}}
+    hostvars["noaddr"] = {"ansible_facts": {"netifs": bare}}
     model = network_report(hostvars, hosts=["web", "down", "old", "noaddr", "ghost"])
     reasons = {h["name"]: h["reason"] for h in model["hosts"]}
     assert reasons["web"] is None
