@@ -66,6 +66,8 @@ netifs_ensure_os_packages() {
     netifs_have ip || missing+=(iproute2)
     netifs_have strace || missing+=(strace)
     netifs_have shellcheck || missing+=(shellcheck)
+    # headless, for tests/live/test_report.py's look at the report page
+    netifs_have chromium || missing+=(chromium)
     if [ "${#missing[@]}" -gt 0 ]; then
         netifs_apt_install "${missing[@]}"
     fi

@@ -42,7 +42,7 @@ def netifs_of(value, plugin):
     if netifs is None:
         raise AnsibleFilterError(
             "%s: expected netifs facts (ansible_facts.netifs, ansible_facts or a hostvars entry, gathered by "
-            "netifs.core.netifs_facts), got %s" % (plugin, _describe(value)))
+            "netifs.core.netifs_facts), got %s" % (plugin, describe(value)))
     return _checked(netifs, plugin)
 
 
@@ -87,7 +87,8 @@ def _looks_like_facts(value):
     return any(k in value for k in ("schema", "netifs", "ansible_facts"))
 
 
-def _describe(value):
+def describe(value):
+    """A short description of a value that is not what a plugin wanted, for its error."""
     if isinstance(value, Mapping):
         keys = sorted(str(k) for k in value)
         return "a dict with keys %s" % (", ".join(keys[:8]) + (", ..." if len(keys) > 8 else "") or "none")

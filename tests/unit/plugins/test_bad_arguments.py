@@ -22,7 +22,8 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.netifs.core.plugins.filter import addresses, best_local, peers_on_link, source_for
+from ansible_collections.netifs.core.plugins.filter import (
+    addresses, best_local, network_report, network_report_html, network_report_svg, peers_on_link, source_for)
 from ansible_collections.netifs.core.plugins.test import address_class
 
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "facts_lan.json")) as _handle:
@@ -93,6 +94,20 @@ def test_peers_on_link_arguments(bad):
         kwargs = {"host": "a", option: bad} if option != "host" else {"host": bad}
         exc = call(func, hostvars, **kwargs)
         assert exc is None or named(exc, bad, option), (option, str(exc))
+
+
+@pytest.mark.parametrize("bad", BAD, ids=repr)
+def test_network_report_arguments(bad):
+    """The report's filters: its options, and anything but a model given to the render filters."""
+    func = network_report.network_report
+    hostvars = {"a": {"ansible_facts": {"netifs": FACTS}}}
+    for option in options(func):
+        exc = call(func, hostvars, **{option: bad})
+        assert exc is None or named(exc, bad, option), (option, str(exc))
+    for render in (network_report_svg.network_report_svg, network_report_html.network_report_html):
+        assert call(render, bad) is not None
+    exc = call(network_report_html.network_report_html, func(hostvars), title=bad)
+    assert exc is None or named(exc, bad, "title"), str(exc)
 
 
 @pytest.mark.parametrize("name", sorted(TESTS))
