@@ -16,7 +16,7 @@ short_description: Compare a host's gathered network facts with what the invento
 version_added: 0.1.0
 description:
   - Compares the C(netifs) facts of a host, gathered by M(netifs.core.netifs_facts), with the
-    network the inventory intends for it: interfaces and their state, MTU, MAC, kind, master,
+    network the inventory intends for it, that is its interfaces and their state, MTU, MAC, kind, master,
     addresses and multicast groups; the default route of each family; the best local address;
     and whether the networks of declared peers are reachable.
   - Reports every difference at once, as records in RV(mismatches) and as a table in RV(msg) and
