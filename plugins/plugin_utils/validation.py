@@ -20,6 +20,7 @@ __metaclass__ = type
 import ipaddress
 import re
 
+from ansible_collections.netifs.core.plugins.module_utils.netifs.classify import classify
 from ansible_collections.netifs.core.plugins.module_utils.netifs.source_selection import (
     REJECT_TYPES, match_route)
 from ansible_collections.netifs.core.plugins.plugin_utils.facts_input import require
@@ -206,12 +207,14 @@ def check_best_local(report, netifs, family, address):
 
 def peer_addresses(host, info):
     """``{network: address}`` of a peer, one address per network: the addresses its own
-    ``validate_interfaces`` declares, then those of its gathered facts that locate it (not
-    loopback, link-local or multicast)."""
+    ``validate_interfaces`` declares, then those of its gathered facts, of each only those that
+    locate it (not loopback, link-local or multicast: every host has them)."""
     found = {}
     for spec in _peer_specs(host, info.get("interfaces")):
         for text in spec.get("addresses") or ():
             ip, prefixlen = normal_address(text, "validate_interfaces of peer %s" % host)
+            if classify(str(ip)) in NOT_A_PEER_ADDRESS:
+                continue
             network = ipaddress.ip_interface("%s/%d" % (ip, ip.max_prefixlen if prefixlen is None else prefixlen)).network
             found.setdefault(network, ip)
     if info.get("facts") is not None:

@@ -120,7 +120,8 @@ def test_peers_on_link_routed_and_unreachable():
     hop = {"gateway": "10.0.0.9", "interface": "va", "weight": 1, "flags": []}
     facts["routes"].append(dict(facts["routes"][0], destination="10.77.0.0/16", gateway="10.0.0.9", nexthops=[hop]))
     peers = {
-        "near": {"interfaces": [{"name": "eth0", "addresses": ["10.0.0.7/24"]}], "facts": None},
+        "near": {"interfaces": [{"name": "eth0", "addresses": ["10.0.0.7/24", "239.7.7.7/32", "fe80::7/64", "::1"]}],
+                 "facts": None},
         "far": {"interfaces": [{"name": "eth0", "addresses": ["10.55.0.1/24"]},
                                {"name": "eth1", "present": False, "addresses": ["10.66.0.1/24"]}], "facts": None},
         "tunnel": {"interfaces": None, "facts": {"schema": 1, "backend": "linux_rtnetlink", "interfaces": {
