@@ -66,6 +66,9 @@ netifs_ensure_os_packages() {
     netifs_have ip || missing+=(iproute2)
     netifs_have strace || missing+=(strace)
     netifs_have shellcheck || missing+=(shellcheck)
+    # the molecule scenario's test hosts: an sshd in each namespace, reached through nc
+    netifs_have sshd || missing+=(openssh-server)
+    netifs_have nc || missing+=(netcat-openbsd)
     if [ "${#missing[@]}" -gt 0 ]; then
         netifs_apt_install "${missing[@]}"
     fi
