@@ -155,7 +155,7 @@ def check_addresses(report, name, iface, addresses, mode):
     apart from IPv6 link-local addresses (the kernel makes them) unless the list names one."""
     wanted = [normal_address(a, "interface %s" % name) for a in addresses]
     gathered = [normal_address("%s/%s" % (a["address"], a["prefixlen"]), "gathered facts of %s" % name)
-                for a in iface.get("addresses") or ()]
+                for a in require(iface, "addresses", "addresses", PLUGIN)]
     if mode == "exact" and not any(ip.version == 6 and ip.is_link_local for ip, _len in wanted):
         gathered = [a for a in gathered if not (a[0].version == 6 and a[0].is_link_local)]
     missing = [w for w in wanted if not any(_matches(w, g) for g in gathered)]
@@ -171,9 +171,7 @@ def check_addresses(report, name, iface, addresses, mode):
 
 def check_multicast(report, name, iface, groups):
     """Every listed group is joined (the kernel joins others by itself, so never exact)."""
-    if "multicast" not in iface:
-        require({}, "multicast", "multicast", PLUGIN)
-    joined = [ipaddress.ip_address(m["address"]) for m in iface["multicast"]]
+    joined = [ipaddress.ip_address(m["address"]) for m in require(iface, "multicast", "multicast", PLUGIN)]
     wanted = [normal_address(g, "multicast of interface %s" % name)[0] for g in groups]
     missing = [g for g in wanted if g not in joined]
     actual = [str(g) for g in joined]

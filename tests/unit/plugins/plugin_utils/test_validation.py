@@ -209,3 +209,12 @@ def test_facts_without_a_needed_subset_name_it(subset, expected):
     peers = {"p": {"interfaces": [{"addresses": ["10.5.0.1/24"]}], "facts": None}}
     with pytest.raises(AnsibleFilterError, match=r"^netifs.core.validate: the facts hold no %s; gather them" % subset):
         validate(facts, expected, peers)
+
+
+@pytest.mark.parametrize("key", ["addresses", "multicast"])
+def test_interfaces_gathered_without_a_needed_subset_name_it(key):
+    facts = copy.deepcopy(FACTS)
+    del facts["interfaces"]["vb"][key]
+    with pytest.raises(AnsibleFilterError, match=r"the facts hold no %s; gather them with gather_subset including %s"
+                       % (key, key)):
+        validate(facts, {"interfaces": [{"name": "vb", key: ["239.1.1.1"]}]})
