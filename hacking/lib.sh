@@ -68,6 +68,9 @@ netifs_ensure_os_packages() {
     netifs_have shellcheck || missing+=(shellcheck)
     # headless, for tests/live/test_report.py's look at the report page
     netifs_have chromium || missing+=(chromium)
+    # the molecule scenario's test hosts: an sshd in each namespace, reached through nc
+    netifs_have sshd || missing+=(openssh-server)
+    netifs_have nc || missing+=(netcat-openbsd)
     if [ "${#missing[@]}" -gt 0 ]; then
         netifs_apt_install "${missing[@]}"
     fi

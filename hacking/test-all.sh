@@ -14,8 +14,11 @@
 #   pytest   pytest tests/unit tests/static tests/live tests/fuzz -q  (static: the engine needs Python 3.8 and the
 #            standard library only; live tests need root and `ip netns`;
 #            the fuzz run takes NETIFS_FUZZ_SECONDS, default 60; "no tests" fails)
+#   lint     ansible-lint with the production profile (.ansible-lint)
 #   sanity   ansible-test sanity --venv --python 3.11
 #   units    ansible-test units --venv --python 3.11
+#   molecule molecule test -s validate: test hosts in network namespaces over SSH (needs root);
+#            whatever way the step ends, its namespaces and sshds are removed
 #   build    ansible-galaxy collection build, then install the tarball into a temp dir
 #
 # For quick local runs, skip steps with a comma-separated list, e.g.
@@ -29,7 +32,7 @@ set -euo pipefail
 # shellcheck source=hacking/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-STEPS=(pytest sanity units build)
+STEPS=(pytest lint sanity units molecule build)
 SUMMARY=()
 FAILED=""
 TMP_DIR=""
@@ -59,6 +62,10 @@ on_exit() {
         FAILED="${FAILED:-$CURRENT}"
     fi
     [ -n "$TMP_DIR" ] && rm -rf "$TMP_DIR"
+    if [ "$CURRENT" = molecule ]; then
+        # Interrupted or killed inside molecule, before its own destroy could run.
+        bash "$MOLECULE_LAB" down || rc=$((rc ? rc : 1))
+    fi
     echo
     echo "==================== netifs.core test summary ===================="
     local line
@@ -110,6 +117,22 @@ step_pytest() {
         echo "ERROR: pytest collected no tests in tests/unit, tests/static, tests/live and tests/fuzz (pytest exit status 5)." \
             "A suite that runs nothing is a failure, not a pass." >&2
     fi
+    return "$rc"
+}
+
+step_lint() {
+    (cd "$NETIFS_ROOT" && ansible-lint)
+}
+
+MOLECULE_LAB="$NETIFS_ROOT/extensions/molecule/validate/lab.sh"
+
+step_molecule() {
+    local rc=0
+    [ "$(id -u)" -eq 0 ] || { echo "ERROR: the molecule step needs root (ip netns, sshd)" >&2; return 1; }
+    # molecule destroys at the start and the end of the test, after a failed step too; lab.sh
+    # down is the backstop for a run that dies in between.
+    (cd "$NETIFS_ROOT" && NO_COLOR=1 molecule test -s validate) || rc=$?
+    bash "$MOLECULE_LAB" down || rc=$((rc ? rc : 1))
     return "$rc"
 }
 
