@@ -32,7 +32,19 @@ def _netlink_conn(open_conn):
         raise OSError(exc.errno, "cannot open a netlink socket: %s" % (exc.strerror or exc))
 
 
-class Netlink:
+class _Socketed:
+    """A backend holding a netlink socket, closed when the backend is."""
+
+    conn = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.conn.close()
+
+
+class Netlink(_Socketed):
     """Linux rtnetlink: a snapshot retaken while torn, destinations asked on the same socket."""
 
     def __init__(self, need):
@@ -41,12 +53,6 @@ class Netlink:
         self.name = linux.NAME
         self.need = need
         self.conn = _netlink_conn(linux.open_conn)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.conn.close()
 
     def build(self, make):
         return self.linux.snapshot(self.conn, self.need, make)
@@ -117,7 +123,7 @@ class OnePass(UdpLookup):
         return make(self.snap, True)
 
 
-class FreeBSDNetlink(UdpLookup):
+class FreeBSDNetlink(_Socketed, UdpLookup):
     """FreeBSD 13.2+ rtnetlink: Linux's snapshot and retries over FreeBSD's dialect. Its route
     lookup is not used yet, so sources are asked as by the one-pass backends."""
 
@@ -127,12 +133,6 @@ class FreeBSDNetlink(UdpLookup):
         self.name = freebsd_netlink.NAME
         self.need = need
         self.conn = _netlink_conn(freebsd_netlink.open_conn)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.conn.close()
 
     def build(self, make):
         def make_with_sources(snap, lenient):

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import rsbuild as rs
 from netifs import backends, facts, getifaddrs, linux_proc, sockaddr
 from netifs.errors import ParseError
 from netifs.routes import route_record
@@ -36,17 +37,6 @@ def in4(address):
 
 def in6(address, scope_id=0):
     return struct.pack("=HHI16sI", 10, 0, 0, socket.inet_pton(socket.AF_INET6, address), scope_id)
-
-
-def bsd_dl(index, name, mac):
-    data = name + mac
-    return struct.pack("=BBHBBBB", 8 + len(data), 18, index, 6, len(name), len(mac), 0) + data
-
-
-def bsd_in6(address, embed=0):
-    packed = bytearray(socket.inet_pton(socket.AF_INET6, address))
-    packed[2:4] = struct.pack("!H", embed)
-    return struct.pack("=BBHI16sI", 28, 28, 0, 0, bytes(packed), 0)
 
 
 def no_index(name):
@@ -88,8 +78,8 @@ def test_getifaddrs_records_on_linux():
 
 
 def test_getifaddrs_records_on_bsd_clear_the_embedded_scope():
-    entries = [(b"em0", 0x8843, bsd_dl(4, b"em0", b"\x00\x1b\x21\x3c\x4d\x5e"), None, None),
-               (b"em0", 0x8843, bsd_in6("fe80::1", embed=4), bytes([16, 28, 0, 0, 0, 0, 0, 0]) + b"\xff" * 8, None)]
+    entries = [(b"em0", 0x8843, rs.dl(FREEBSD, 4, b"em0", b"\x00\x1b\x21\x3c\x4d\x5e"), None, None),
+               (b"em0", 0x8843, rs.sin6(FREEBSD, "fe80::1", embed=4), bytes([16, 28, 0, 0, 0, 0, 0, 0]) + b"\xff" * 8, None)]
     links, addrs = getifaddrs.records(entries, FREEBSD, no_index)
     assert links[0]["flags"] == ["up", "broadcast", "running", "simplex", "multicast"]
     assert [(a["index"], a["address"], a["prefixlen"], a["scope"]) for a in addrs] == [(4, "fe80::1", 64, "link")]

@@ -14,28 +14,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import rsbuild as rs
 from netifs import sockaddr
 from netifs.errors import ParseError
 
 P = sockaddr.PLATFORMS
 BSDS = ("darwin", "freebsd", "dragonfly", "openbsd", "netbsd")
-
-
-def bsd_in(address, plat, length=16):
-    return struct.pack("=BBH4s8x", length, plat.af_inet, 0, socket.inet_aton(address))[:length]
-
-
-def bsd_in6(address, plat, scope_id=0, embed=0):
-    packed = bytearray(socket.inet_pton(socket.AF_INET6, address))
-    if embed:
-        struct.pack_into("!H", packed, 2, embed)
-    return struct.pack("=BBHI16sI", 28, plat.af_inet6, 0, 0, bytes(packed), scope_id)
-
-
-def bsd_dl(index, name, mac, plat, length=None):
-    data = name + mac
-    size = length if length is not None else max(20, 8 + len(data))
-    return struct.pack("=BBHBBBB", size, plat.af_link, index, 6, len(name), len(mac), 0) + data.ljust(size - 8, b"\0")
 
 
 def parse(raw, plat):
@@ -45,28 +29,28 @@ def parse(raw, plat):
 @pytest.mark.parametrize("name", BSDS)
 def test_bsd_inet(name):
     plat = P[name]
-    sa = parse(bsd_in("192.0.2.7", plat), plat)
+    sa = parse(rs.sin(plat, "192.0.2.7"), plat)
     assert (sa.family, sa.packed, sa.scope_id) == (4, socket.inet_aton("192.0.2.7"), 0)
 
 
 @pytest.mark.parametrize("name", BSDS)
 def test_bsd_inet6_embedded_scope_moves_to_the_zone(name):
     plat = P[name]
-    sa = parse(bsd_in6("fe80::1", plat, embed=4), plat)
+    sa = parse(rs.sin6(plat, "fe80::1", embed=4), plat)
     assert sa.packed == socket.inet_pton(socket.AF_INET6, "fe80::1")
     assert sa.scope_id == 4
 
 
 def test_kame_scope_kept_when_sin6_scope_id_is_set():
     plat = P["freebsd"]
-    sa = parse(bsd_in6("ff02::1", plat, scope_id=3, embed=3), plat)
+    sa = parse(rs.sin6(plat, "ff02::1", scope_id=3, embed=3), plat)
     assert (sa.packed, sa.scope_id) == (socket.inet_pton(socket.AF_INET6, "ff02::1"), 3)
 
 
 def test_global_address_is_never_rewritten():
     # Bytes 2-3 of a global address are part of it, not a scope.
     plat = P["darwin"]
-    sa = parse(bsd_in6("2001:db8:5::1", plat), plat)
+    sa = parse(rs.sin6(plat, "2001:db8:5::1"), plat)
     assert sa.packed == socket.inet_pton(socket.AF_INET6, "2001:db8:5::1")
     assert sa.scope_id == 0
 
@@ -83,19 +67,19 @@ def test_linux_and_windows_do_not_clear_bytes_2_and_3():
 @pytest.mark.parametrize("name", BSDS)
 def test_sockaddr_dl(name):
     plat = P[name]
-    sa = parse(bsd_dl(7, b"em0", b"\x00\x1b\x21\x3c\x4d\x5e", plat), plat)
+    sa = parse(rs.dl(plat, 7, b"em0", b"\x00\x1b\x21\x3c\x4d\x5e"), plat)
     assert sa == sockaddr.Sockaddr(sockaddr.LINK, None, 0, 7, "00:1b:21:3c:4d:5e", b"em0")
 
 
 def test_sockaddr_dl_without_address_or_name():
     plat = P["darwin"]
-    assert parse(bsd_dl(3, b"", b"", plat), plat) == sockaddr.Sockaddr(sockaddr.LINK, None, 0, 3, None, None)
-    assert parse(bsd_dl(0, b"lo0", b"", plat), plat).index is None
+    assert parse(rs.dl(plat, 3, b"", b""), plat) == sockaddr.Sockaddr(sockaddr.LINK, None, 0, 3, None, None)
+    assert parse(rs.dl(plat, 0, b"lo0", b""), plat).index is None
 
 
 def test_sockaddr_dl_with_data_beyond_sa_len_is_an_error():
     plat = P["freebsd"]
-    raw = bytearray(bsd_dl(2, b"vtnet0", b"\x02" * 6, plat))
+    raw = bytearray(rs.dl(plat, 2, b"vtnet0", b"\x02" * 6))
     raw[0] = 12  # claims to end inside the name
     with pytest.raises(ParseError, match="sockaddr_dl"):
         parse(bytes(raw), plat)
@@ -123,7 +107,7 @@ def test_empty_and_unknown_families():
 
 def test_sa_len_beyond_the_buffer_is_an_error():
     plat = P["netbsd"]
-    raw = bsd_in("10.0.0.1", plat)
+    raw = rs.sin(plat, "10.0.0.1")
     with pytest.raises(ParseError, match="sa_len 16 with 10 bytes left"):
         sockaddr.parse(raw, 0, 10, plat)
 
