@@ -197,22 +197,21 @@ EXAMPLES = r"""
 - name: Compare them with the intended network
   netifs.core.validate:
     interfaces:
-      - name: eth0
+      - name: va
         state: up
+        addresses: [10.0.0.1/24, "2001:db8:1::1/64"]  # contained; addresses_match=exact for all
+      - name: vb
         mtu: 9000
-        addresses: [10.0.0.5/24, "2001:db8::5/64"]
-        addresses_match: exact
-      - name: eth1
+      - name: bp1
         master: br0
       - name: wlan0
         present: false
     default_route:
-      ipv4: {interface: eth0, gateway: 10.0.0.1}
+      ipv4: {interface: va, gateway: 10.0.0.254}
     best_local:
-      ipv4: 10.0.0.5
+      ipv4: 10.0.0.1
     peers:
-      - host: db1
-        on_link: true
+      - host: host2  # its networks must be reachable; on_link=true: on a link of this host
   register: network_check
 
 - name: Fail with the table of differences

@@ -41,9 +41,9 @@ class CommandError(RuntimeError):
         self.returncode = returncode
         self.stdout = stdout
         self.stderr = stderr
-        super().__init__("command %s exited %s\n--- stderr ---\n%s\n--- stdout (head) ---\n%s"
+        super().__init__("command %s exited %s\n--- stderr ---\n%s\n--- stdout (tail) ---\n%s"
                          % (subprocess.list2cmdline(self.argv), returncode, stderr.rstrip(),
-                            stdout[:2000].rstrip()))
+                            stdout[-2000:].rstrip()))
 
 
 def run(argv, check=True, env=None, timeout=TIMEOUT):
