@@ -45,7 +45,7 @@ def _lifetime(value):
     return None if value == INFINITY else value
 
 
-def _header(buf, start, stop, what, families=FAMILY):
+def _header(buf, start, stop, what, families=FAMILY):  # pylint: disable=dangerous-default-value
     if stop - start < IFADDRMSG.size:
         raise ParseError(what, 0, "payload of %d bytes, header needs %d" % (stop - start, IFADDRMSG.size))
     header = IFADDRMSG.unpack_from(buf, start)
@@ -55,7 +55,7 @@ def _header(buf, start, stop, what, families=FAMILY):
     return (family,) + header[1:]
 
 
-def parse_address(buf, start, stop, families=FAMILY):
+def parse_address(buf, start, stop, families=FAMILY):  # pylint: disable=dangerous-default-value
     """One ``RTM_NEWADDR`` payload as an address record; ``families`` as ``routes.parse_route``'s."""
     family, prefixlen, flags8, scope, index = _header(buf, start, stop, "RTM_NEWADDR", families)
     what = "RTM_NEWADDR index %d" % index

@@ -38,7 +38,7 @@ def _group(buf, span, what):
             for nid, low, high, _pad in NEXTHOP_GRP.iter_unpack(bytes(buf[span[0]:span[1]]))]
 
 
-def parse_nexthop(buf, start, stop, families=FAMILY):
+def parse_nexthop(buf, start, stop, families=FAMILY):  # pylint: disable=dangerous-default-value
     """One ``RTM_NEWNEXTHOP`` payload as ``{id, group, blackhole, gateway, interface, flags, fdb}``;
     ``families`` as ``routes.parse_route``'s."""
     if stop - start < NHMSG.size:

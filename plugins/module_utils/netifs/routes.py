@@ -100,7 +100,7 @@ def _prefix(buf, a, key, plen, family, what):
     return DEFAULT[family]
 
 
-def parse_route(buf, start, stop, families=FAMILY):
+def parse_route(buf, start, stop, families=FAMILY):  # pylint: disable=dangerous-default-value
     """One ``RTM_NEWROUTE`` payload as a route record.
 
     ``families`` maps the kernel's address family numbers to 4 and 6: another OS's rtnetlink

@@ -29,6 +29,7 @@ RTM_GETNEXTHOP = 106
 AF_UNSPEC = 0
 AF_INET = socket.AF_INET
 AF_INET6 = socket.AF_INET6
+# Read-only: the parsers take it, or another OS's numbers (freebsd_netlink), as a default argument.
 FAMILY = {AF_INET: 4, AF_INET6: 6}
 AF_OF = {4: AF_INET, 6: AF_INET6}
 

@@ -35,7 +35,7 @@ _STATS11 = "ipackets ierrors opackets oerrors collisions ibytes obytes imcasts o
 SPECS = {
     "freebsd": {
         "route": ("=HBBHHiiiiiiQ14Q", "msglen version type index spare1 flags addrs pid seq errno fmask inits " + _RMX14),
-        "link": ("=HBBiiHH" "BBBBBBHIIQ" "13Q" "QQQ",
+        "link": ("=HBBiiHH" + "BBBBBBHIIQ" + "13Q" + "QQQ",
                  "msglen version type addrs flags index spare1 ifi_type physical addrlen hdrlen link_state vhid "
                  "datalen mtu metric baudrate ipackets ierrors opackets oerrors collisions ibytes obytes imcasts "
                  "omcasts iqdrops oqdrops noproto hwassist epoch lastchange_sec lastchange_usec"),
@@ -45,7 +45,7 @@ SPECS = {
     },
     "dragonfly": {
         "route": ("=HBBH2xiiiiiiQ14Q", "msglen version type index flags addrs pid seq errno use inits " + _RMX14),
-        "link": ("=HBBiiH2x" "6B2xQQQQ" "13Q" "QQ",
+        "link": ("=HBBiiH2x" + "6B2xQQQQ" + "13Q" + "QQ",
                  "msglen version type addrs flags index ifi_type physical addrlen hdrlen recvquota xmitquota "
                  "mtu metric link_state baudrate " + _STATS11 + " hwassist unused lastchange_sec lastchange_usec"),
         "addr": ("=HBBH2xiiii", "msglen version type index flags addrs addrflags metric"),
@@ -54,7 +54,7 @@ SPECS = {
     },
     "darwin": {
         "route": ("=HBBH2xiiiiiiI14I", "msglen version type index flags addrs pid seq errno use inits " + _RMX14),
-        "link": ("=HBBiiH2xiiii" "8BIIQ" "11Q" "IIii",
+        "link": ("=HBBiiH2xiiii" + "8BIIQ" + "11Q" + "IIii",
                  "msglen version type addrs flags index snd_len snd_maxlen snd_drops timer ifi_type typelen physical "
                  "addrlen hdrlen recvquota xmitquota unused1 mtu metric baudrate " + _STATS11
                  + " recvtiming xmittiming lastchange_sec lastchange_usec"),
@@ -66,7 +66,7 @@ SPECS = {
         "route": ("=HBBHHHBBiiiiiiIQq10I",
                   "msglen version type hdrlen index tableid priority mpls addrs flags fmask pid seq errno inits "
                   + _RMX10 + " rmx10 rmx11"),
-        "link": ("=HBBHHHBBiii" "BBBBIIIQ" "12Q" "I4xQQ",
+        "link": ("=HBBHHHBBiii" + "BBBBIIIQ" + "12Q" + "I4xQQ",
                  "msglen version type hdrlen index tableid pad1 pad2 addrs flags xflags ifi_type addrlen hdrlen2 "
                  "link_state mtu metric rdomain baudrate ipackets ierrors opackets oerrors collisions ibytes obytes "
                  "imcasts omcasts iqdrops oqdrops noproto capabilities lastchange_sec lastchange_usec"),
@@ -75,7 +75,7 @@ SPECS = {
     },
     "netbsd": {
         "route": ("=HBBH2xiiiiiii4x10Q", "msglen version type index flags addrs pid seq errno use inits " + _RMX10),
-        "link": ("=HBBiiH2x" "BBBxiQQQ" "11Q" "qq",
+        "link": ("=HBBiiH2x" + "BBBxiQQQ" + "11Q" + "qq",
                  "msglen version type addrs flags index ifi_type addrlen hdrlen link_state mtu metric baudrate "
                  + _STATS11 + " lastchange_sec lastchange_nsec"),
         "addr": ("=HBBH2xiiiii4x", "msglen version type index flags addrs pid addrflags metric"),

@@ -96,8 +96,8 @@ def test_link_epoch_bit_is_not_a_flag():
 
 
 def test_link_freebsd_block_without_original_mac():
-    payload = nl.fbsd_link(3, "x0", nl.IFT_ETHER, 0, nl.nested(nl.IFLA_FREEBSD, nl.attr(nl.IFLAF_ORIG_IFNAME,
-                                                                                     nl.cstr("re0"))))
+    orig = nl.nested(nl.IFLA_FREEBSD, nl.attr(nl.IFLAF_ORIG_IFNAME, nl.cstr("re0")))
+    payload = nl.fbsd_link(3, "x0", nl.IFT_ETHER, 0, orig)
     assert parsed(fb.parse_link, payload)["permanent_mac"] is None
 
 
@@ -156,8 +156,8 @@ def test_address_ipv6_cacheinfo_lifetimes():
 
 
 def test_address_carp_vhid_is_ignored():
-    payload = nl.fbsd_address(nl.AF_INET, 24, 1, "192.0.2.11", nl.nested(nl.IFA_FREEBSD, nl.attr(nl.IFAF_VHID,
-                                                                                             nl.u32(3))))
+    vhid = nl.nested(nl.IFA_FREEBSD, nl.attr(nl.IFAF_VHID, nl.u32(3)))
+    payload = nl.fbsd_address(nl.AF_INET, 24, 1, "192.0.2.11", vhid)
     assert parsed(fb.parse_address, payload)["address"] == "192.0.2.11"
 
 
@@ -215,9 +215,8 @@ def test_multipath_weights_are_rtnh_hops_itself():
 
 
 def test_single_path_weight():
-    rec = parsed(fb.parse_route, nl.fbsd_route(nl.AF_INET, "0.0.0.0", 0, 0,
-                                               *nh_attrs("192.0.2.1", 1, 7, nl.RTF_UP, nl.attr(nl.RTA_WEIGHT,
-                                                                                              nl.u32(20)))))
+    attrs = nh_attrs("192.0.2.1", 1, 7, nl.RTF_UP, nl.attr(nl.RTA_WEIGHT, nl.u32(20)))
+    rec = parsed(fb.parse_route, nl.fbsd_route(nl.AF_INET, "0.0.0.0", 0, 0, *attrs))
     assert rec["nexthops"][0]["weight"] == 20
 
 

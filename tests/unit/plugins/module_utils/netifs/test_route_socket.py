@@ -286,9 +286,8 @@ def test_link_without_a_name_is_malformed(osname):
     assert "no interface name" in warnings[0]
 
 
-PARSERS = [("iflist", lambda b, p, w: route_socket.parse_iflist(b, p, w)),
-           ("dump", lambda b, p, w: route_socket.parse_dump(b, p, w)),
-           ("ifmalist", lambda b, p, w: route_socket.parse_ifmalist(b, p, w))]
+PARSERS = [("iflist", route_socket.parse_iflist), ("dump", route_socket.parse_dump),
+           ("ifmalist", route_socket.parse_ifmalist)]
 
 
 def _run(parse, data, plat):
