@@ -26,10 +26,11 @@ for _path in (HERE, HELPERS, FIXTURES):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
-import iphlpbuild as ipb  # noqa: E402
-import nlbuild as nl  # noqa: E402
+# fuzz_parsers first: it puts the engine on the path, which the builders import.
 from fuzz_parsers import ROUTE_SOCKET_OSES, SELECTOR, WINDOWS_BASE  # noqa: E402
-import make_fixtures  # noqa: E402  (after fuzz_parsers: it puts the engine on the path)
+import iphlpbuild as ipb  # noqa: E402
+import make_fixtures  # noqa: E402
+import nlbuild as nl  # noqa: E402
 
 # Modes the seeds cycle through: bytes alone; bytearray framed 1/1; a view framed 3/2; a view of bytes framed 7/7.
 MODES = (0x00, 0x25, 0x4E, 0xFF)

@@ -111,3 +111,14 @@ def test_fuzz_run(tmp_path, capsys, record_property):
     assert proc.returncode == 0 and not crashes, "exit status %d, artifacts %s in %s (see tests/fuzz/README.md):\n%s" % (
         proc.returncode, crashes, tmp_path, log[-6000:])
     assert runs is not None and runs >= 20 * seconds, "too few inputs ran (%s in %d s):\n%s" % (runs, seconds, log[-3000:])
+
+
+def test_make_seeds_runs_as_the_readme_says(tmp_path):
+    """``python make_seeds.py DIR`` from a plain interpreter, no pytest paths: what a longer
+    campaign starts from."""
+    out = tmp_path / "seeds"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    proc = subprocess.run([sys.executable, os.path.join(HERE, "make_seeds.py"), str(out)], cwd=str(tmp_path),
+                          env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert len(os.listdir(str(out))) == len(make_seeds.seeds())
