@@ -80,5 +80,8 @@ class ActionModule(ActionBase):
             result = validate(netifs, args, peers, host)
         except (AnsibleError, ValueError) as exc:
             raise AnsibleActionFail(getattr(exc, "message", None) or str(exc))
-        result.update(changed=False, msg=summary_message(result, host))
+        # --diff, or the task keyword diff (which ansible_diff_mode does not see): the role shows
+        # the diff itself, since a callback prints one only for a changed task.
+        diff_mode = bool(self._play_context.diff or self._task.diff)
+        result.update(changed=False, msg=summary_message(result, host), diff_mode=diff_mode)
         return result

@@ -246,6 +246,13 @@ checked:
   sample:
     - {interface: eth0, check: present}
     - {interface: eth0, check: mtu}
+diff_mode:
+  description:
+    - Whether the task ran in diff mode (C(--diff), or the task keyword C(diff)). The role then shows
+      RV(diff) itself, since Ansible prints a diff only for a task that reports a change.
+  returned: success
+  type: bool
+  sample: false
 table:
   description: The mismatches as a text table (INTERFACE, CHECK, EXPECTED, ACTUAL); empty when there are none.
   returned: success
