@@ -185,18 +185,3 @@ def open_conn():
     EPROTONOSUPPORT), so that the caller falls back to the routing socket."""
     native = getattr(socket, "AF_NETLINK", None) == AF_NETLINK  # Python 3.13+ packs sockaddr_nl
     return Conn(NETLINK_ROUTE, family=AF_NETLINK, address=(0, 0) if native else None, recv_flags=0)
-
-
-def _as_is(snap, lenient):
-    return snap
-
-
-def snapshot(need, build=None, attempts=linux.ATTEMPTS):
-    """A ``snapshot.Snapshot`` of what ``need`` names (as ``linux.snapshot``'s ``need``).
-
-    With ``build(snapshot, lenient)``, its result instead, with Linux's retry semantics
-    (``linux.snapshot``); without, the snapshot is retaken only when a dump was interrupted.
-    Raises OSError when no netlink socket can be opened.
-    """
-    with open_conn() as conn:
-        return linux.snapshot(conn, need, build or _as_is, attempts, take=take)

@@ -336,6 +336,12 @@ def kernel():
     return k
 
 
+def snapshot(need, build=lambda snap, lenient: snap, attempts=linux.ATTEMPTS):
+    """One snapshot with Linux's retries over ``fb.open_conn()``, as backends.FreeBSDNetlink takes it."""
+    with fb.open_conn() as conn:
+        return linux.snapshot(conn, need, build, attempts, take=fb.take)
+
+
 @pytest.fixture
 def freebsd_conn(monkeypatch):
     """What ``fb.open_conn`` opens is the fake kernel's socket (a Python without FreeBSD's sockaddr_nl)."""
@@ -346,7 +352,7 @@ def freebsd_conn(monkeypatch):
 
 def test_snapshot_over_a_fake_kernel(freebsd_conn):
     k, sock, created = freebsd_conn
-    snap = bounded(lambda: fb.snapshot(NEED_ALL))
+    snap = bounded(lambda: snapshot(NEED_ALL))
     assert created == [(nl.FBSD_AF_NETLINK, netlink.socket.SOCK_RAW, 0)]
     assert sock.bound is None and {addr for _data, addr in sock.sent} == {None}
     assert set(sock.recv_flags) == {0}
@@ -374,7 +380,7 @@ def test_snapshot_over_a_fake_kernel(freebsd_conn):
 
 def test_snapshot_without_routes_asks_for_no_nexthops(freebsd_conn):
     k, _sock, _conn = freebsd_conn
-    snap = bounded(lambda: fb.snapshot(frozenset(["addresses"])))
+    snap = bounded(lambda: snapshot(frozenset(["addresses"])))
     assert k.requests == [LINKS, ADDRS]
     assert (snap.routes, snap.nexthops, snap.missing) == ([], None, [])
 
@@ -385,14 +391,14 @@ def test_snapshot_with_build_retries_like_linux(freebsd_conn):
     def build(snap, lenient):
         calls.append(lenient)
         return len(snap.links)
-    assert bounded(lambda: fb.snapshot(frozenset(), build=build, attempts=3)) == 2
+    assert bounded(lambda: snapshot(frozenset(), build=build, attempts=3)) == 2
     assert calls == [False]
 
 
 def test_snapshot_denied_addresses_are_missing(freebsd_conn):
     k, _sock, _conn = freebsd_conn
     k.errors[ADDRS] = errno.EPERM
-    snap = bounded(lambda: fb.snapshot(frozenset(["addresses"])))
+    snap = bounded(lambda: snapshot(frozenset(["addresses"])))
     assert [(m["subset"], m["family"]) for m in snap.missing] == [("addresses", None)]
 
 
@@ -402,7 +408,7 @@ def test_snapshot_cannot_open_netlink(monkeypatch):
         raise OSError(errno.EAFNOSUPPORT, "Address family not supported by protocol family")
     patch_socket(monkeypatch, None, factory=refuse)
     with pytest.raises(OSError) as info:
-        fb.snapshot(NEED_ALL)
+        backends.FreeBSDNetlink(NEED_ALL)
     assert info.value.errno == errno.EAFNOSUPPORT
 
 
