@@ -71,6 +71,14 @@ def network_text(packed, prefixlen):
     return "%s/%d" % (ip_text(value.to_bytes(size, "big")), prefixlen)
 
 
+def mask_length(packed):
+    """The prefix length a network mask (4 or 16 packed bytes) stands for; None for a mask with
+    a hole (``255.0.255.0``), which no prefix length describes."""
+    value = int.from_bytes(packed, "big")
+    ones = bin(value).count("1")
+    return ones if value == _MASKS[len(packed)][ones] else None
+
+
 def mac_text(raw):
     """Lower-case colon-separated link-layer address; None when the link has none (empty)."""
     if not raw:

@@ -19,12 +19,12 @@ import os
 import socket
 import struct
 
-from . import sockaddr
+from . import route_socket, sockaddr
 from .addresses import address_record
 from .classify import classify_packed
 from .errors import ParseError
 from .formats import flag_names, ip_text
-from .links import stub_link
+from .links import raw_name, stub_link
 from .rtnetlink import IFF_FLAGS
 from .snapshot import Snapshot
 
@@ -34,9 +34,6 @@ LOSSES = {
                   "and no MTU where the OS has no SIOCGIFMTU known here",
     "addresses": "getifaddrs(3) gives no address flags or lifetimes",
 }
-# IFF_* bits where BSD and macOS differ from Linux (net/if.h): the low eight agree.
-BSD_IFF_FLAGS = IFF_FLAGS[:8] + ((0x100, "promisc"), (0x200, "allmulti"), (0x800, "simplex"),
-                                 (0x8000, "multicast"))
 # SIOCGIFMTU, where struct ifreq is 32 bytes (a 16-byte name and a 16-byte union).
 SIOCGIFMTU = {"linux": 0x8921, "darwin": 0xC0206933, "freebsd": 0xC0206933, "dragonfly": 0xC0206933}
 _IFREQ_MTU = struct.Struct("=16si12x")
@@ -100,8 +97,8 @@ def _link(links, name, index, flags, plat):
     rec = links.get(name)
     if rec is None:
         rec = links[name] = stub_link(index, name)
-        table = IFF_FLAGS if plat.name == "linux" else BSD_IFF_FLAGS
-        rec["flags"] = flag_names(flags, table)
+        # IFF_* bits beyond the low five differ between Linux and each BSD (net/if.h)
+        rec["flags"] = flag_names(flags, IFF_FLAGS if plat.name == "linux" else route_socket.IFF[plat.name])
     return rec
 
 
@@ -130,15 +127,15 @@ def records(found, plat, index_of):
     where no link-layer entry did (a Linux IPv4 label such as ``eth0:1`` names its interface
     before the colon)."""
     links, addresses = {}, []
-    for name, flags, raw_addr, _mask, _dst in found:
-        sa = _parse(raw_addr, plat)
+    parsed = [(name, flags, raw_addr, _parse(raw_addr, plat), raw_mask, raw_dst)
+              for name, flags, raw_addr, raw_mask, raw_dst in found]
+    for name, flags, raw_addr, sa, _mask, _dst in parsed:
         if sa.family == sockaddr.LINK:
             rec = _link(links, name, sa.index or index_of(name), flags, plat)
             rec["mac"] = rec["mac"] or sa.mac
         elif raw_addr is None:  # a link without a link-layer address (tun): only its flags
             _link(links, name, index_of(name), flags, plat)
-    for name, flags, raw_addr, raw_mask, raw_dst in found:
-        sa = _parse(raw_addr, plat)
+    for name, flags, _raw, sa, raw_mask, raw_dst in parsed:
         if sa.family not in (4, 6):
             continue
         base = name.split(b":", 1)[0] if plat.name == "linux" else name
@@ -162,9 +159,8 @@ def _mtus(links, request):
     """Each link's MTU through ``SIOCGIFMTU``; None where the ioctl fails."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         for link in links:
-            name = bytes.fromhex(link["name_bytes"]) if "name_bytes" in link else link["name"].encode()
             try:
-                link["mtu"] = _IFREQ_MTU.unpack(fcntl.ioctl(sock, request, _IFREQ_MTU.pack(name, 0)))[1]
+                link["mtu"] = _IFREQ_MTU.unpack(fcntl.ioctl(sock, request, _IFREQ_MTU.pack(raw_name(link), 0)))[1]
             except OSError:
                 link["mtu"] = None
 

@@ -208,3 +208,8 @@ def stub_link(index, raw_name):
     if name_hex:
         rec["name_bytes"] = name_hex
     return rec
+
+
+def raw_name(link):
+    """The bytes of a link record's name (``name_bytes`` holds them when they are not UTF-8)."""
+    return bytes.fromhex(link["name_bytes"]) if "name_bytes" in link else link["name"].encode()

@@ -27,8 +27,8 @@ import struct
 from . import procfs
 from .addresses import address_record
 from .errors import ParseError
-from .formats import flag_names, mac_text
-from .links import ARPHRD, stub_link
+from .formats import flag_names, mac_text, mask_length
+from .links import ARPHRD, raw_name, stub_link
 from .rtnetlink import IFF_FLAGS
 from .snapshot import Snapshot
 
@@ -83,11 +83,6 @@ def _ifreq_address(sock, request, label, packed):
     return out[20:24]
 
 
-def _prefixlen(mask):
-    value = int.from_bytes(mask, "big")
-    return bin(value).count("1") if value == (0xFFFFFFFF << (32 - bin(value).count("1"))) & 0xFFFFFFFF else None
-
-
 def ipv4_addresses(index_of):
     """IPv4 address records through the ioctls; the label names the interface (``eth0:1``)."""
     out = []
@@ -95,7 +90,7 @@ def ipv4_addresses(index_of):
         for label, packed in _ifconf(sock):
             index = index_of.get(label.split(b":", 1)[0])
             mask = _ifreq_address(sock, SIOCGIFNETMASK, label, packed)
-            prefixlen = _prefixlen(mask) if mask else None
+            prefixlen = mask_length(mask) if mask else None
             if index is None or prefixlen is None:
                 continue  # gone since if_nameindex, or no usable mask: not a record to guess
             broadcast = _ifreq_address(sock, SIOCGIFBRDADDR, label, packed)
@@ -175,11 +170,6 @@ def _interfaces():
         if index is not None:  # gone since the listing
             pairs.append((int(index), name))
     return sorted(pairs)
-
-
-def raw_name(link):
-    """The bytes of a link record's name (``name_bytes`` holds them when they are not UTF-8)."""
-    return bytes.fromhex(link["name_bytes"]) if "name_bytes" in link else link["name"].encode()
 
 
 def _links(snap):

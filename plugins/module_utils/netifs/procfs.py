@@ -23,7 +23,7 @@ import struct
 
 from .addresses import address_record
 from .errors import ParseError
-from .formats import ip_text, network_text
+from .formats import ip_text, mask_length, network_text
 from .routes import PREFERENCES, route_record
 
 # /proc/net/igmp prints each group as the in-memory u32 with "%08X": host byte order.
@@ -159,9 +159,8 @@ def _interface(name, index_of):
 
 def _prefixlen(mask):
     """The length of a contiguous network mask (packed), else ValueError."""
-    value = int.from_bytes(mask, "big")
-    length = bin(value).count("1")
-    if value != ((1 << 32) - 1) ^ ((1 << (32 - length)) - 1):
+    length = mask_length(mask)
+    if length is None:
         raise ValueError("mask %s is not contiguous" % ip_text(mask))
     return length
 

@@ -21,7 +21,7 @@ import collections
 import struct
 
 from .errors import ParseError
-from .formats import ip_text, mac_text
+from .formats import ip_text, mac_text, mask_length
 
 LINK = "link"  # the family of a link-layer address: AF_LINK, or AF_PACKET on Linux
 
@@ -157,9 +157,7 @@ def prefixlen(buf, start, stop, family, plat):
     """
     _family, raw = _body(buf, start, stop, plat)
     offset, size = _IN if family == 4 else _IN6
-    value = int.from_bytes(raw[offset:offset + size], "big")
-    ones = bin(value).count("1")
-    bits = size * 8
-    if value != ((1 << bits) - 1) ^ ((1 << (bits - ones)) - 1):
+    ones = mask_length(raw[offset:offset + size])
+    if ones is None:
         raise ParseError("netmask", start, "%s is not a prefix" % ip_text(raw[offset:offset + size]))
     return ones
