@@ -142,30 +142,35 @@ class FreeBSDNetlink(_Socketed, UdpLookup):
         return self.linux.snapshot(self.conn, self.need, make_with_sources, take=self.dialect.take)
 
 
-def _linux():
-    from . import getifaddrs, linux_proc  # here: fcntl and sysfs exist on Linux only
+# The openers import their backend when called, so that a host whose native API opens loads
+# none of the fallbacks (getifaddrs, route_socket and linux_proc take 25 ms to import).
+
+def _linux_getifaddrs(need):
+    from . import getifaddrs, linux_proc
     plat = sockaddr.PLATFORMS["linux"]
-    return [
-        ("linux_rtnetlink", Netlink),
-        (getifaddrs.NAME, lambda need: OnePass(
-            getifaddrs.NAME, lambda n: getifaddrs.snapshot(n, plat, linux_proc.tables), need)),
-        (linux_proc.NAME, lambda need: OnePass(linux_proc.NAME, linux_proc.snapshot, need)),
-    ]
+    return OnePass(getifaddrs.NAME, lambda n: getifaddrs.snapshot(n, plat, linux_proc.tables), need)
 
 
-def _unix(plat):
-    from . import bsd, getifaddrs, route_socket
-    out = [(getifaddrs.NAME, lambda need: OnePass(getifaddrs.NAME, lambda n: getifaddrs.snapshot(n, plat), need))]
-    if plat.name in route_socket.OS:  # the routing socket's tables say more than getifaddrs(3)
-        out.insert(0, (bsd.NAME, lambda need: OnePass(bsd.NAME, bsd.snapshot, need)))
-    if plat.name == "freebsd":  # 13.2 and later: nexthop objects and every fib, as on Linux
-        out.insert(0, ("freebsd_rtnetlink", FreeBSDNetlink))
-    return out
+def _linux_procfs(need):
+    from . import linux_proc  # fcntl and sysfs: Linux only
+    return OnePass(linux_proc.NAME, linux_proc.snapshot, need)
 
 
-def _windows():
+def _bsd(need):
+    from . import bsd
+    return OnePass(bsd.NAME, bsd.snapshot, need)
+
+
+def _windows(need):
     from . import windows
-    return [(windows.NAME, lambda need: OnePass(windows.NAME, windows.snapshot, need))]
+    return OnePass(windows.NAME, windows.snapshot, need)
+
+
+def _getifaddrs(plat):
+    def opener(need):
+        from . import getifaddrs
+        return OnePass(getifaddrs.NAME, lambda n: getifaddrs.snapshot(n, plat), need)
+    return opener
 
 
 def chain(system=None):
@@ -173,12 +178,17 @@ def chain(system=None):
     where ``open(need)`` returns an open backend or raises OSError."""
     system = system or sys.platform
     if system.startswith("linux"):
-        return _linux()
+        return [("linux_rtnetlink", Netlink), ("getifaddrs", _linux_getifaddrs), ("linux_procfs", _linux_procfs)]
     try:
         plat = sockaddr.platform(system)
     except KeyError:
         return []
-    return _windows() if plat.name == "windows" else _unix(plat)
+    if plat.name == "windows":
+        return [("windows_iphlpapi", _windows)]
+    out = [("bsd_route_socket", _bsd)] if plat.has_len else []  # every sa_len OS has a routing socket
+    if plat.name == "freebsd":  # 13.2 and later: nexthop objects and every fib, as on Linux
+        out.insert(0, ("freebsd_rtnetlink", FreeBSDNetlink))
+    return out + [("getifaddrs", _getifaddrs(plat))]
 
 
 def nothing_on(system=None):
