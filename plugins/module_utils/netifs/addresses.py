@@ -80,6 +80,15 @@ def parse_address(buf, start, stop, families=FAMILY):  # pylint: disable=dangero
         preferred=_lifetime(preferred), valid=_lifetime(valid))
 
 
+# The scope number (rtnetlink's RT_SCOPE_*) of an address whose OS API gives none, by its class:
+# host for loopback, link for link-local, universe for the rest, as the Linux kernel sets them.
+_SCOPE_OF_CLASS = {"loopback": 254, "link_local": 253}
+
+
+def inferred_scope(packed):
+    return _SCOPE_OF_CLASS.get(classify_packed(packed), 0)
+
+
 def address_record(index, family, local, peer, prefixlen, scope, flags, broadcast=None, label=None,
                    preferred=None, valid=None):
     """An address record from its parts: packed ``local`` and ``peer`` (the same bytes when there

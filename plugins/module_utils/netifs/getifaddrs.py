@@ -20,8 +20,7 @@ import socket
 import struct
 
 from . import route_socket, sockaddr
-from .addresses import address_record
-from .classify import classify_packed
+from .addresses import address_record, inferred_scope
 from .errors import ParseError
 from .formats import flag_names, ip_text
 from .links import raw_name, stub_link
@@ -37,8 +36,6 @@ LOSSES = {
 # SIOCGIFMTU, where struct ifreq is 32 bytes (a 16-byte name and a 16-byte union).
 SIOCGIFMTU = {"linux": 0x8921, "darwin": 0xC0206933, "freebsd": 0xC0206933, "dragonfly": 0xC0206933}
 _IFREQ_MTU = struct.Struct("=16si12x")
-# What a scope-less address gets, as the Linux kernel scopes them: host, link, universe.
-_SCOPE = {"loopback": 254, "link_local": 253}
 IFF_BROADCAST, IFF_POINTOPOINT = 0x2, 0x10  # the same bits everywhere
 
 
@@ -114,7 +111,7 @@ def _address(index, name, flags, addr, raw_mask, raw_dst, plat):
     dst = dst.packed if dst.family == addr.family else None
     point_to_point = bool(flags & IFF_POINTOPOINT and dst)
     rec = address_record(index, addr.family, addr.packed, dst if point_to_point else addr.packed, prefixlen,
-                         _SCOPE.get(classify_packed(addr.packed), 0), 0)
+                         inferred_scope(addr.packed), 0)
     if addr.family == 4:
         rec["label"] = os.fsdecode(name)
         # glibc puts the address itself in the broadcast slot when the kernel gave none.

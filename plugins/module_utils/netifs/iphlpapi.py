@@ -33,7 +33,7 @@ import ctypes
 from ctypes import c_int32, c_uint8, c_uint16, c_uint32, c_uint64, c_void_p
 
 from . import sockaddr
-from .addresses import address_record
+from .addresses import address_record, inferred_scope
 from .classify import classify_packed
 from .errors import ParseError
 from .formats import ADDR_LEN, flag_names, ip_text, mac_text, name_text
@@ -199,8 +199,6 @@ IFF_LOOPBACK = 0x8
 IFF_MULTICAST = 0x1000
 # nldef.h NL_DAD_STATE -> the IFA_F_* bits of addresses.IFA_COMMON_FLAGS (tentative, dadfailed, deprecated).
 DAD_FLAGS = {1: 0x40, 2: 0x08, 3: 0x20}
-# Scope numbers as rtnetlink gives them (253 link, 254 host), by the address's class.
-ADDRESS_SCOPES = {"link_local": 253, "loopback": 254}
 # nldef.h NL_ROUTE_PROTOCOL (MIB_IPPROTO_*), lower-cased.
 PROTOCOLS = {
     1: "other", 2: "local", 3: "netmgmt", 4: "icmp", 5: "egp", 6: "ggp", 7: "hello", 8: "rip", 9: "is_is",
@@ -355,7 +353,7 @@ def _unicast(memory, node, index):
     sa = _sockaddr(memory, node.Address, what)
     plen = node.OnLinkPrefixLength
     _check_prefix(sa.family, plen, what)
-    return address_record(index, sa.family, sa.packed, sa.packed, plen, ADDRESS_SCOPES.get(classify_packed(sa.packed), 0),
+    return address_record(index, sa.family, sa.packed, sa.packed, plen, inferred_scope(sa.packed),
                           DAD_FLAGS.get(node.DadState, 0), broadcast=_broadcast(sa.packed, plen),
                           preferred=_lifetime(node.PreferredLifetime), valid=_lifetime(node.ValidLifetime))
 

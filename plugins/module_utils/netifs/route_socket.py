@@ -39,8 +39,7 @@ import collections
 import struct
 
 from . import sockaddr
-from .addresses import address_record
-from .classify import classify_packed
+from .addresses import address_record, inferred_scope
 from .errors import ParseError
 from .formats import flag_names, ip_text, network_text
 from .links import STATS64_FIELDS, stub_link
@@ -170,8 +169,6 @@ OS = {
 
 # if_types.h: the two every OS here shares; others are reported by number.
 IFT = {0x06: "ether", 0x18: "loopback"}
-# Address scopes as the Linux RT_SCOPE numbers that address_record names.
-SCOPE_OF_CLASS = {"loopback": 254, "link_local": 253}
 FULL = {4: 32, 6: 128}
 
 
@@ -284,7 +281,7 @@ def _address(view, start, stop, plat, table, iflags):
     # RTAX_BRD is the peer of a point-to-point interface and the broadcast address of others.
     p2p = iflags.get(rec["index"], 0) & IFF_POINTOPOINT
     peer = other if p2p and other else local
-    scope = SCOPE_OF_CLASS.get(classify_packed(local), 0)
+    scope = inferred_scope(local)
     return address_record(rec["index"], family, local, peer, plen, scope, 0,
                           broadcast=ip_text(other) if other and not p2p and family == 4 else None)
 
