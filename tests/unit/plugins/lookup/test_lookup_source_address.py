@@ -14,6 +14,7 @@ from ansible.errors import AnsibleLookupError
 from ansible.plugins.loader import lookup_loader
 
 from ansible_collections.netifs.core.plugins.module_utils.netifs import backends, sources
+from fakes import FakeBackend  # the engine's test helpers (tests/unit/conftest.py puts them on the path)
 
 
 def entry(dest, address, family, source, interface="eth0", gateway="192.0.2.1", error=None, rtype="unicast"):
@@ -102,23 +103,12 @@ def test_no_answer_is_an_error_naming_the_term(engine, term, message):
     assert str(info.value) == "netifs.core.source_address: term %r: %s" % (term, message)
 
 
-class UnaskedBackend(object):
-    """An open backend that must not be asked about any destination."""
-    name = "unasked"
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    @staticmethod
-    def lookup(*args):
-        raise AssertionError("asked the kernel about a destination that should have failed before")
+def unasked(*args):
+    raise AssertionError("asked the kernel about a destination that should have failed before")
 
 
 def test_wrong_family_through_the_real_engine(monkeypatch):
-    monkeypatch.setattr(backends, "chain", lambda: [("unasked", lambda need: UnaskedBackend())])
+    monkeypatch.setattr(backends, "chain", lambda: [("unasked", lambda need: FakeBackend(unasked, "unasked"))])
     with pytest.raises(AnsibleLookupError) as info:
         run(["198.51.100.7"], family="ipv6")
     assert str(info.value) == ("netifs.core.source_address: term '198.51.100.7': '198.51.100.7' is an IPv4 address, "
@@ -129,7 +119,7 @@ def test_a_name_that_resolves_to_nothing(monkeypatch):
     def getaddrinfo(*args):
         raise sources.socket.gaierror(-2, "Name or service not known")
     monkeypatch.setattr(sources.socket, "getaddrinfo", getaddrinfo)
-    monkeypatch.setattr(backends, "chain", lambda: [("unasked", lambda need: UnaskedBackend())])
+    monkeypatch.setattr(backends, "chain", lambda: [("unasked", lambda need: FakeBackend(unasked, "unasked"))])
     with pytest.raises(AnsibleLookupError) as info:
         run(["nosuch.example"])
     assert str(info.value) == ("netifs.core.source_address: term 'nosuch.example': cannot resolve 'nosuch.example': "

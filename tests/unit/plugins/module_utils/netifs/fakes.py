@@ -217,3 +217,18 @@ def truncations(parse, payload, lead=8, trail=7):
             assert framed == alone, (cut, alone, framed)
         out.append(alone)
     return out
+
+
+class FakeBackend(object):
+    """An open backend, as ``backends.chain()``'s openers return them, whose route lookup is
+    ``lookup(family, packed, oif)``."""
+
+    def __init__(self, lookup, name="fake"):
+        self.name = name
+        self.lookup = lookup
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None

@@ -15,7 +15,7 @@ import socket
 import pytest
 
 import nlbuild as nl
-from fakes import FakeKernel, bounded, make_conn
+from fakes import FakeBackend, FakeKernel, bounded, make_conn
 
 from netifs import backends, linux, sources
 
@@ -173,22 +173,13 @@ def test_no_backend_opens(monkeypatch):
 def test_netlink_refused_asks_the_next_backend(monkeypatch):
     asked = []
 
-    class Fallback(object):
-        name = "fake"
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return None
-
-        def lookup(self, family, packed, oif):
-            asked.append((family, packed, oif))
-            return {"preferred_source": "192.0.2.5", "interface": 1, "gateway": None, "table": None, "type": None}
+    def lookup(family, packed, oif):
+        asked.append((family, packed, oif))
+        return {"preferred_source": "192.0.2.5", "interface": 1, "gateway": None, "table": None, "type": None}
 
     def refuse(need):
         raise PermissionError(errno.EPERM, "Operation not permitted")
-    monkeypatch.setattr(backends, "chain", lambda: [("linux_rtnetlink", refuse), ("fake", lambda need: Fallback())])
+    monkeypatch.setattr(backends, "chain", lambda: [("linux_rtnetlink", refuse), ("fake", lambda need: FakeBackend(lookup))])
     (got,) = sources.sources(["198.51.100.1"])
     assert asked == [(4, socket.inet_aton("198.51.100.1"), None)]
     assert (got["source"], got["interface"], got["error"]) == ("192.0.2.5", sources._name_of(1), None)
