@@ -23,6 +23,7 @@ _AF = {4: socket.AF_INET, 6: socket.AF_INET6}
 # Where to ask about a default route without a gateway (RFC 5737 and RFC 3849 documentation
 # addresses; connect() on a UDP socket sends nothing).
 PROBE = {4: "192.0.2.1", 6: "2001:db8::1"}
+WITH_ADDRESSES = frozenset(("addresses",))
 
 
 def _netlink_conn(open_conn):
@@ -63,7 +64,8 @@ class Netlink(_Socketed):
 
 class UdpLookup:
     """The kernel asked through a connected UDP socket, which routes the destination and sends
-    nothing: for the backends without a route lookup of their own."""
+    nothing: for the backends without a route lookup of their own. Their snapshots always hold
+    the addresses (``WITH_ADDRESSES``): an answer names the interface that holds its source."""
 
     owner = {}  # address -> index of the interface holding it, from ``remember``
 
@@ -109,7 +111,7 @@ class OnePass(UdpLookup):
 
     def __init__(self, name, take, need):
         self.name = name
-        self.snap = take(need)
+        self.snap = take(set(need) | WITH_ADDRESSES)
         self.remember(self.snap)
 
     def __enter__(self):
@@ -131,7 +133,7 @@ class FreeBSDNetlink(_Socketed, UdpLookup):
         from . import freebsd_netlink, linux
         self.linux, self.dialect = linux, freebsd_netlink
         self.name = freebsd_netlink.NAME
-        self.need = need
+        self.need = set(need) | WITH_ADDRESSES
         self.conn = _netlink_conn(freebsd_netlink.open_conn)
 
     def build(self, make):

@@ -87,7 +87,7 @@ def take(sysctl, plat, need):
     snap = Snapshot()
     iflist = read(sysctl, mib(plat, 0, ops["iflist"]))  # no interface list: OSError, another backend
     snap.links, addresses = route_socket.parse_iflist(iflist, plat, snap.warnings)
-    if need & {"addresses", "routes"}:
+    if "addresses" in need:
         snap.addresses = addresses
     if "routes" in need:
         snap.routes = _table(snap, "routes", sysctl, mib(plat, 0, ops["dump"]),

@@ -231,3 +231,17 @@ def test_each_backend_denied_in_turn_on_this_host(monkeypatch, denied, used):
     assert got["warnings"][:len(denied)] == ["fell back to %s: %s" % (used, text) for text in reasons]
     assert "lo" in got["interfaces"] and "127.0.0.1" in got["all_ipv4_addresses"]
     assert bool(got["missing"]) == bool(denied)
+
+
+def test_onepass_always_reads_the_addresses_its_lookups_need():
+    """A gather of no address subset still answers destinations with the source's interface."""
+    asked = []
+
+    def take(need):
+        asked.append(set(need))
+        snap = Snapshot()
+        snap.addresses = [{"address": "127.0.0.1", "index": 1}] if "addresses" in need else []
+        return snap
+    backend = backends.OnePass("fake", take, {"routes"})
+    assert asked == [{"routes", "addresses"}]
+    assert backend.lookup(4, socket.inet_aton("127.0.0.1"), None)["interface"] == 1
