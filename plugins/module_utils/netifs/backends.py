@@ -69,9 +69,12 @@ class UdpLookup:
 
     owner = {}  # address -> index of the interface holding it, from ``remember``
 
-    def remember(self, snap):
-        """Note each address's interface before the model moves the records."""
+    def remember(self, snap, asked):
+        """Note each address's interface before the model moves the records. Addresses read only
+        for this (``asked`` has no ``addresses``) are not the caller's: their losses go unreported."""
         self.owner = {a["address"]: a["index"] for a in snap.addresses}
+        if "addresses" not in asked:
+            snap.missing = [m for m in snap.missing if m["subset"] != "addresses"]
 
     def kernel_sources(self, snap):
         """Each default route's source as the kernel picks it, so that ``best_local`` puts the
@@ -112,7 +115,7 @@ class OnePass(UdpLookup):
     def __init__(self, name, take, need):
         self.name = name
         self.snap = take(set(need) | WITH_ADDRESSES)
-        self.remember(self.snap)
+        self.remember(self.snap, need)
 
     def __enter__(self):
         return self
@@ -133,12 +136,12 @@ class FreeBSDNetlink(_Socketed, UdpLookup):
         from . import freebsd_netlink, linux
         self.linux, self.dialect = linux, freebsd_netlink
         self.name = freebsd_netlink.NAME
-        self.need = set(need) | WITH_ADDRESSES
+        self.asked, self.need = need, set(need) | WITH_ADDRESSES
         self.conn = _netlink_conn(freebsd_netlink.open_conn)
 
     def build(self, make):
         def make_with_sources(snap, lenient):
-            self.remember(snap)
+            self.remember(snap, self.asked)
             self.kernel_sources(snap)
             return make(snap, lenient)
         return self.linux.snapshot(self.conn, self.need, make_with_sources, take=self.dialect.take)

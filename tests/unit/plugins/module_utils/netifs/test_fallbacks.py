@@ -245,3 +245,13 @@ def test_onepass_always_reads_the_addresses_its_lookups_need():
     backend = backends.OnePass("fake", take, {"routes"})
     assert asked == [{"routes", "addresses"}]
     assert backend.lookup(4, socket.inet_aton("127.0.0.1"), None)["interface"] == 1
+
+
+@pytest.mark.parametrize("need, reported", [({"routes"}, ["interfaces"]), ({"addresses"}, ["interfaces", "addresses"])])
+def test_onepass_reports_address_losses_only_when_addresses_were_asked_for(need, reported):
+    def take(asked):
+        snap = Snapshot()
+        snap.lose("interfaces", None, "no kinds")
+        snap.lose("addresses", 6, "/proc/net/if_inet6: gone")
+        return snap
+    assert [m["subset"] for m in backends.OnePass("fake", take, need).snap.missing] == reported
