@@ -21,6 +21,7 @@ import sys
 from ctypes import POINTER, c_uint16, c_uint32, c_uint64, c_void_p
 
 from . import iphlpapi as ip
+from .backends import PROBE
 from .errors import ParseError
 from .routes import DEFAULT
 from .snapshot import Snapshot
@@ -54,10 +55,10 @@ ATTEMPTS = 4  # the adapter list may grow between the call that sizes the buffer
 # ipconfig does not show and that have no IP configuration.
 GAA_FLAGS = ip.GAA_FLAG_INCLUDE_GATEWAYS | ip.GAA_FLAG_SKIP_ANYCAST | ip.GAA_FLAG_SKIP_DNS_SERVER
 FAMILIES = ((4, ip.AF_INET), (6, ip.AF_INET6))
-# The destinations asked of GetBestRoute2 to learn which default route and source Windows picks
-# (the addresses ansible's setup asks ``ip route get`` about). A local lookup: nothing is sent.
-PROBES = {4: socket.inet_pton(socket.AF_INET, "8.8.8.8"),
-          6: socket.inet_pton(socket.AF_INET6, "2001:4860:4860::8888")}
+# What GetBestRoute2 is asked about to learn which default route and source Windows picks: the
+# chooser's probe addresses (a local lookup, nothing is sent; a more specific route for them
+# leaves the defaults unmarked, see iphlpapi.mark_best).
+PROBES = {4: socket.inet_aton(PROBE[4]), 6: socket.inet_pton(socket.AF_INET6, PROBE[6])}
 
 _P = POINTER
 PROTOTYPES = (
