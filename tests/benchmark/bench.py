@@ -307,11 +307,21 @@ def row(label, fig, raw=None, same=None):
     return "  %-40s %10.2f %9.2f %9s %9s" % (label, fig["median"], fig["min"], cols[0], cols[1])
 
 
+def bound_row(fig, raw, same):
+    """The lower bound has a median only: it is a sum of two medians."""
+    return "  %-40s %10.2f %9s %9s %9s" % ("lower bound (decode floor + cheaper build)", fig["median"], "",
+                                           ratio(fig["median"], raw["median"]), ratio(fig["median"], same["median"]))
+
+
 def inner_rows(inner):
     raw, same, full = inner["floor_raw"], inner["floor_same"], inner["gather"]
     lines = ["  %-40s %10s %9s %9s %9s" % ("in-process", "median ms", "min ms", "/raw", "/same"),
              row("raw floor (links,addrs,routes)", raw),
              row("same-dumps floor (gather's dumps)", same),
+             row("decode floor (same dumps, headers read)", inner["floor_decode"], raw, same),
+             row("building the result: marshal.loads", inner["build_marshal"], raw, same),
+             row("building the result: generated Python", inner["build_python"], raw, same),
+             bound_row(inner["lower_bound"], raw, same),
              row("gather() full", full, raw, same),
              row("netifs grain (Salt, default subset)", inner["grain"], raw, same)]
     for label, fig in inner["subsets"].items():
@@ -421,11 +431,14 @@ def summary_lines(results):
         inner = res["inner"]
         ifaces = inner["check"]["interfaces"]
         full = inner["gather"]["median"]
+        raw, least = inner["floor_raw"]["median"], inner["lower_bound"]["median"]
         psutil = inner.get("peers", {}).get("psutil net_if_addrs")
+        psutil = psutil and psutil["median"]
         lines.append("  %5d interfaces: gather %8.1f ms = %5.1f us/interface, %4.1fx raw floor; psutil "
-                     "net_if_addrs / gather %s" % (ifaces, full, 1000.0 * full / ifaces,
-                                                   full / inner["floor_raw"]["median"],
-                                                   ratio(psutil and psutil["median"], full)))
+                     "net_if_addrs / gather %s" % (ifaces, full, 1000.0 * full / ifaces, full / raw,
+                                                   ratio(psutil, full)))
+        lines.append("  %5s             lower bound %8.1f ms = %4.1fx raw floor; psutil net_if_addrs / lower "
+                     "bound %s" % ("", least, least / raw, ratio(psutil, least)))
     return lines
 
 

@@ -9,6 +9,8 @@ Nothing here parses an attribute: it is what any rtnetlink reader must pay at le
 * ``dump_headers()``, the raw floor: links, addresses, IPv4 and IPv6 routes.
 * ``gather_dump_headers()``, the same-dumps floor: the very requests a full ``netifs.gather()``
   sends (links with stats, addresses, routes and multicast memberships of both families).
+* ``gather_decode_headers()``, the decode floor: the same dumps, and each message's fixed header
+  (``ifinfomsg``, ``ifaddrmsg``, ``rtmsg``) read, the least a parser reads of a message.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -23,6 +25,16 @@ NLMSG_ERROR = 2
 NLMSG_DONE = 3
 AF_INET, AF_INET6 = 2, 10
 RTM_GETLINK, RTM_GETADDR, RTM_GETROUTE, RTM_GETMULTICAST = 18, 22, 26, 58
+# Each reply type's fixed header; a dump ends at a type with None.
+FIXED_HEADERS = {
+    16: struct.Struct("=BxHiII"),  # RTM_NEWLINK: ifinfomsg
+    20: struct.Struct("=BBBBI"),  # RTM_NEWADDR: ifaddrmsg
+    24: struct.Struct("=BBBBBBBBI"),  # RTM_NEWROUTE: rtmsg
+    56: struct.Struct("=BBBBI"),  # RTM_NEWMULTICAST: ifaddrmsg
+    58: struct.Struct("=BBBBI"),  # RTM_GETMULTICAST, the type IPv6 memberships come as
+    NLMSG_ERROR: None,
+    NLMSG_DONE: None,
+}
 IFLA_EXT_MASK = 29
 
 
@@ -70,7 +82,23 @@ def _count_replies(sock, buf):
             off += (mlen + 3) & ~3
 
 
-def dump_counts(dumps):
+def _decode_replies(sock, buf):
+    """``_count_replies``, with each message's fixed header unpacked as well."""
+    count = 0
+    while True:
+        n = sock.recv_into(buf)
+        off = 0
+        while off < n:
+            mlen, mtype = HDR.unpack_from(buf, off)[:2]
+            fixed = FIXED_HEADERS[mtype]
+            if fixed is None:
+                return count
+            fixed.unpack_from(buf, off + 16)
+            count += 1
+            off += (mlen + 3) & ~3
+
+
+def dump_counts(dumps, replies=_count_replies):
     """``{name: message count}`` of ``dumps``, run one after the other on one socket."""
     sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
     buf = bytearray(65536)
@@ -78,7 +106,7 @@ def dump_counts(dumps):
     try:
         for seq, (name, mtype, payload) in enumerate(dumps, 1):
             sock.send(HDR.pack(16 + len(payload), mtype, DUMP, seq, 0) + payload)
-            counts[name] = _count_replies(sock, buf)
+            counts[name] = replies(sock, buf)
     finally:
         sock.close()
     return counts
@@ -92,3 +120,8 @@ def dump_headers():
 def gather_dump_headers():
     """The same-dumps floor: the six dumps of a full gather, headers only."""
     return sum(dump_counts(GATHER_DUMPS).values())
+
+
+def gather_decode_headers():
+    """The decode floor: the six dumps of a full gather, each message's fixed header read."""
+    return sum(dump_counts(GATHER_DUMPS, _decode_replies).values())

@@ -33,8 +33,10 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, MODULE_UTILS)
 sys.path.insert(0, GRAINS)
 
+import bound  # noqa: E402
 import floor  # noqa: E402
 import netifs  # noqa: E402
+from netifs.linux import gc_paused  # noqa: E402
 import netifs_grains  # noqa: E402
 import peers  # noqa: E402
 
@@ -147,17 +149,42 @@ def subset_gather(subset):
     return lambda: netifs.gather(subset=subset)
 
 
+def without_gc(build):
+    """``build`` with the cyclic collector paused, as ``gather()`` pauses it while it builds."""
+    def run():
+        with gc_paused():
+            return build()
+    return run
+
+
+def bound_funcs():
+    """The decode floor and the two builders of ``bound``, made from one gather's result."""
+    facts = netifs.gather()
+    return [("floor_decode", floor.gather_decode_headers),
+            ("build_marshal", without_gc(bound.marshal_builder(facts))),
+            ("build_python", without_gc(bound.python_builder(facts)))]
+
+
+def lower_bound(out):
+    """The decode floor plus the cheaper builder: what no Python reader of the full facts beats."""
+    build = min(out["build_marshal"]["median"], out["build_python"]["median"])
+    return {"median": out["floor_decode"]["median"] + build}
+
+
 def measure(args):
     funcs = [("floor_raw", floor.dump_headers), ("floor_same", floor.gather_dump_headers),
              ("gather", netifs.gather), ("grain", netifs_grains.netifs_grains)]
+    funcs += bound_funcs()
     funcs += [(label, subset_gather(s)) for label, s in SUBSETS]
     out = timings(funcs, args.repeat)
     out["subsets"] = {label: out.pop(label) for label, _subset in SUBSETS}
+    out["lower_bound"] = lower_bound(out)
     if args.peers:
         out["peers"], out["peers_skipped"] = peer_timings(args.repeat, args.slow_runs, dict(args.skip_peer))
         out["versions"] = peers.versions()
     out["imports"], out["commands"] = start_figures(args.import_runs, args.peers)
-    out["counts"] = {"raw": floor.dump_counts(floor.RAW_DUMPS), "same": floor.dump_counts(floor.GATHER_DUMPS)}
+    out["counts"] = {"raw": floor.dump_counts(floor.RAW_DUMPS), "same": floor.dump_counts(floor.GATHER_DUMPS),
+                     "decoded": floor.gather_decode_headers()}
     out["check"] = facts_check(netifs.gather())
     return out
 

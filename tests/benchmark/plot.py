@@ -17,11 +17,13 @@ WIDTH, HEIGHT = 960, 600
 LEFT, RIGHT, TOP, BOTTOM = 80, 330, 70, 70  # margins around the plot area; the legend is right
 COLOURS = ("#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
            "#bcbd22", "#393b79", "#637939", "#7f7f7f")
-# netifs stands out; the floor is the line nothing can go below.
+# netifs stands out; the floor is the line nothing can go below, the bound what no Python reader of the
+# same facts can (bound.py).
 STYLES = {
     "netifs gather() (all facts)": ("#d62728", 3, ""),
     "netifs gather(interfaces)": ("#d62728", 1.5, "6,3"),
     "raw netlink floor (headers only)": ("#000000", 1.5, "2,3"),
+    "lower bound of a Python reader": ("#000000", 1, "8,4"),
 }
 
 
@@ -38,6 +40,8 @@ def series(figures):
         add("netifs gather() (all facts)", x, inner["gather"]["median"])
         add("netifs gather(interfaces)", x, inner["subsets"]["interfaces"]["median"])
         add("raw netlink floor (headers only)", x, inner["floor_raw"]["median"])
+        if "lower_bound" in inner:  # figures from before the bound was measured have none
+            add("lower bound of a Python reader", x, inner["lower_bound"]["median"])
         for label, fig in inner.get("peers", {}).items():
             add(label, x, fig["median"])
         ans = size.get("ansible")

@@ -56,13 +56,17 @@ def test_smoke_run(tmp_path):
         assert set(inner["versions"]) == {"psutil", "ifaddr"}
         assert inner["imports"]["netifs"]["runs"] == 2 and inner["imports"]["pyroute2"] is None
         assert all(fig["median"] > 0 for fig in inner["subsets"].values())
+        # the decode floor reads every message the same-dumps floor counts; the bound adds a build
+        assert inner["counts"]["decoded"] == sum(inner["counts"]["same"].values())
+        least = min(inner["build_marshal"]["median"], inner["build_python"]["median"])
+        assert inner["lower_bound"]["median"] == inner["floor_decode"]["median"] + least > least > 0
     assert set(figures["sizes"][0]["ansible"]) == {"ping", "baseline", "netifs", "setup"}
     assert figures["sizes"][1]["ansible_skipped"] == "over --ansible-max-pairs"
     routes = figures["routes"]
     assert routes["tracemalloc"]["routes"] == routes["rss"]["routes"] >= 500
     assert routes["counts"]["routes4"] >= 500
     svg = ET.parse(str(tmp_path / "benchmark.svg")).getroot()
-    assert len(svg.findall("{http://www.w3.org/2000/svg}polyline")) >= 7
+    assert len(svg.findall("{http://www.w3.org/2000/svg}polyline")) >= 8
 
 
 def test_sigterm_deletes_the_namespace(tmp_path):

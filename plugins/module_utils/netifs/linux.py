@@ -134,7 +134,7 @@ def _take(conn, need, dialect=LINUX):
 
 
 @contextlib.contextmanager
-def _gc_paused():
+def gc_paused():
     """No cyclic garbage collection while a snapshot is parsed and built.
 
     A large snapshot allocates hundreds of thousands of dicts and lists, none of them in a
@@ -166,7 +166,7 @@ def snapshot(conn, need, build, attempts=ATTEMPTS, take=None):
     """
     for attempt in range(attempts):
         try:
-            with _gc_paused():
+            with gc_paused():
                 snap = (take or _take)(conn, need)
                 return build(snap, attempt == attempts - 1)
         except TornSnapshot:

@@ -2,7 +2,8 @@
 # Copyright (c) netifs.core contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The benchmark's pure parts: namespace plans, when a peer is skipped, the plot.
+"""The benchmark's pure parts: namespace plans, when a peer is skipped, the builders of the lower
+bound, the plot.
 
 The benchmark itself runs in tests/live/test_benchmark.py (a smoke run at a small size).
 """
@@ -10,6 +11,7 @@ The benchmark itself runs in tests/live/test_benchmark.py (a smoke run at a smal
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import dis
 import importlib
 import ipaddress
 import os
@@ -22,6 +24,7 @@ BENCH = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abs
 sys.path.insert(0, BENCH)
 
 import bench  # noqa: E402
+import bound  # noqa: E402
 import peers  # noqa: E402
 import plot  # noqa: E402
 
@@ -74,11 +77,34 @@ def test_peers_available_reports_what_does_not_import(monkeypatch):
     assert len(calls) + len(skipped) == len(peers.PEERS)
 
 
+FACTS = {"schema": 1, "interfaces": {"lo": {"index": 1, "mtu": 65536, "up": True, "flags": ["up", "loopback"],
+                                            "addresses": [{"address": "127.0.0.1", "peer": None}]}},
+         "routes": [], "best_local": {"ipv4": [], "ipv6": []}, "ratio": 0.5}
+
+
+@pytest.mark.parametrize("maker", [bound.python_builder, bound.marshal_builder])
+def test_builders_make_a_new_equal_copy_each_call(maker):
+    build = maker(FACTS)
+    first, second = build(), build()
+    assert first == second == FACTS
+    assert first is not second and first["interfaces"] is not FACTS["interfaces"]
+    assert first["interfaces"]["lo"]["flags"] is not second["interfaces"]["lo"]["flags"]
+
+
+def test_python_builder_reads_leaves_and_runs_no_loop_or_call():
+    build = bound.python_builder(FACTS)
+    code = build.__closure__[0].cell_contents.__code__  # the generated build(v)
+    ops = {ins.opname for ins in dis.get_instructions(code)}
+    assert code.co_names == ()  # no global looked up: nothing called
+    assert not any(op.startswith(("CALL", "FOR_ITER", "JUMP")) for op in ops), ops
+
+
 def figures(sizes, peer_ms=None, ansible=None):
     out = []
     for n, ms in sizes:
         inner = {"check": {"interfaces": 2 * n + 1}, "gather": {"median": ms},
-                 "subsets": {"interfaces": {"median": ms / 4}}, "floor_raw": {"median": ms / 10}}
+                 "subsets": {"interfaces": {"median": ms / 4}}, "floor_raw": {"median": ms / 10},
+                 "lower_bound": {"median": ms / 5}}
         if peer_ms:
             inner["peers"] = {"a <peer> & co": {"median": peer_ms * n}}
         size = {"inner": inner}
@@ -93,6 +119,7 @@ def test_series_one_line_per_tool_in_interface_counts():
     lines = dict(plot.series(figures([(10, 2.0), (100, 20.0)], peer_ms=1.0)))
     assert lines["netifs gather() (all facts)"] == [(21, 2.0), (201, 20.0)]
     assert lines["raw netlink floor (headers only)"] == [(21, 0.2), (201, 2.0)]
+    assert lines["lower bound of a Python reader"] == [(21, 0.4), (201, 4.0)]
     assert lines["a <peer> & co"] == [(21, 10.0), (201, 100.0)]
 
 
@@ -108,7 +135,7 @@ def test_svg_is_well_formed_with_a_line_and_a_legend_entry_per_tool():
                    ansible={"setup": {"ms": 3000.0}, "baseline": {"ms": 1000.0}})
     root = ET.fromstring(plot.svg(figs))
     lines = plot.series(figs)
-    assert len(root.findall(SVG + "polyline")) == len(lines) == 5
+    assert len(root.findall(SVG + "polyline")) == len(lines) == 6
     texts = [t.text for t in root.iter(SVG + "text")]
     for label, _points in lines:
         assert label in texts  # escaped in the document, the same text once parsed
