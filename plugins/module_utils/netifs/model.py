@@ -39,17 +39,18 @@ class Resolver:
         if text not in self.warnings:  # a route and its hop name the same index
             self.warnings.append(text)
 
-    def name(self, index, what):
+    def name(self, index, what, *args):
+        """The name of ``index``; ``what % args`` says who asked, formatted only when it dangles."""
         if index is None or index in self.names:
             return self.names.get(index)
-        self.dangling("%s names interface index %d, which the snapshot does not hold" % (what, index))
+        self.dangling("%s names interface index %d, which the snapshot does not hold" % (what % args, index))
         return None
 
 
 def _relatives(link, resolver):
     """Replace the parser's index references with names (``master``, ``parent``/``peer``)."""
     names = resolver.names
-    link["master"] = resolver.name(link.pop("master_index"), "the master of %s" % link["name"])
+    link["master"] = resolver.name(link.pop("master_index"), "the master of %s", link["name"])
     index = link.pop("link_index")
     if "link_index" in link["kind_data"]:  # vxlan: its lower device is IFLA_VXLAN_LINK
         index = link["kind_data"].pop("link_index")
@@ -98,11 +99,10 @@ def _expand(route, nexthops, resolver):
 
 def routes(snap, resolver):
     for route in snap.routes:
-        what = "route %s" % route["destination"]
         route["nexthops"] = _expand(route, snap.nexthops, resolver)
-        route["interface"] = resolver.name(route["interface"], what)
+        route["interface"] = resolver.name(route["interface"], "route %s", route["destination"])
         for hop in route["nexthops"]:
-            hop["interface"] = resolver.name(hop["interface"], what)
+            hop["interface"] = resolver.name(hop["interface"], "route %s", route["destination"])
     return snap.routes
 
 

@@ -45,7 +45,9 @@ def _candidate(route, family):
 def default_routes(routes, family):
     """The default routes of ``family`` the kernel would use: every candidate with the best rank
     (several when they tie, for ECMP), in table order. Empty when there is none."""
-    candidates = [r for r in routes if _candidate(r, family)]
+    # The destination first: it rules out nearly every route, at the cost of one comparison.
+    default = DEFAULT_DESTINATIONS[family]
+    candidates = [r for r in routes if r["destination"] == default and _candidate(r, family)]
     if not candidates:
         return []
     best = min(_rank(r) for r in candidates)
