@@ -118,8 +118,10 @@ def _facts(snap, resolver, subsets, match, backend=None):
             facts["all_ipv%d_addresses" % family] = [
                 a["address"] for i in shown.values() for a in i["addresses"] if a["family"] == family]
     # With every interface shown (no patterns), so is every route: they only name known interfaces.
-    shown_names = set(shown)
-    reported = route_list if len(shown) == len(ifaces) else [r for r in route_list if _route_shown(r, shown_names)]
+    reported = route_list
+    if len(shown) < len(ifaces):
+        shown_names = set(shown)
+        reported = [r for r in route_list if _route_shown(r, shown_names)]
     if "routes" in subsets:
         facts["routes"] = reported
     if "gateways" in subsets:
