@@ -16,11 +16,13 @@ description:
   - Reports the host's interfaces (index, name, kind, MTU, MAC, flags, state, counters), their IPv4
     and IPv6 addresses classified as loopback, link-local, private, shared, unique-local, public and
     so on, every route and gateway (ECMP and nexthop objects included), multicast memberships, and
-    the best local (outbound) addresses of the default route the kernel would use.
+    the best local (outbound) addresses the kernel itself picks towards the public Internet.
   - On Linux it reads everything in-process through rtnetlink. It starts no C(ip) or C(ethtool)
     process and writes no file, so it is fast on hosts with thousands of interfaces.
-  - Unlike M(ansible.builtin.setup), the default addresses come from the routing table itself, not
-    from C(ip route get 8.8.8.8), and all of an interface's addresses are reported, not only the first.
+  - Like M(ansible.builtin.setup), the default addresses are the kernel's own answer (its route lookup,
+    here asked in-process about five public probe destinations per family, so that one specific route
+    cannot decide alone; the route it matched and each probe's answer come with them), and all of an
+    interface's addresses are reported, not only the first.
   - The facts are returned as C(ansible_facts.netifs), in a versioned schema (C(netifs.schema)) that every
     plugin of this collection reads. The schema is documented in C(docs/schema.md) of the collection
     and under RV(ansible_facts.netifs) below.
@@ -280,22 +282,44 @@ ansible_facts:
               nexthop_id: null
               nexthops: [{gateway: 192.0.2.1, interface: eth0, weight: 1, flags: []}]
         gateways:
-          description: Every distinct next hop with a gateway address, from every table.
+          description:
+            - Every distinct next hop with a gateway address, from every table.
+            - C(default) is V(true) for the hops of the routes the OS itself takes to the public
+              Internet (the routes its lookups of the probe destinations match, see C(default_ipv4.probes)),
+              whatever their prefix (a VPN's V(0.0.0.0/1) too); V(false) for every other route, a
+              default route the kernel does not use included.
           returned: when gateways were gathered
           type: list
           elements: dict
           sample: [{address: 192.0.2.1, family: 4, interface: eth0, metric: 100, table: 254, default: true}]
         best_local:
           description:
-            - Per family, the usable addresses of the interfaces of the default route the kernel would
-              use, its preferred source first. Empty lists when there is no default route.
+            - Per family, the source addresses this host uses towards the public Internet, as the kernel
+              picks them: the source of its route lookup for the chosen probe first, then the source it
+              uses on each other next hop's interface (ECMP), then the other usable addresses (global or
+              site scope, not tentative, failed or deprecated, not a group) of those interfaces.
+            - Empty lists when there is no way out of that family, or when it ends on a rejecting route.
           returned: when best_local was gathered
           type: dict
           sample:
             ipv4: [{address: 192.0.2.10, prefixlen: 24, interface: eth0}]
             ipv6: [{address: "2001:db8::10", prefixlen: 64, interface: eth0}]
         default_ipv4:
-          description: The keys of C(ansible_default_ipv4), from the routing table; V({}) without a default route.
+          description:
+            - The keys of C(ansible_default_ipv4), from the kernel's own route lookup (on Linux
+              C(RTM_GETROUTE), C(ip rule) policy included) of five public probe destinations
+              (V(8.8.8.8), V(1.1.1.1), V(94.140.14.14), V(149.112.112.112), V(208.67.222.222); nothing is
+              sent to them): the probes are grouped by the way they leave (type, table and next hops), and
+              the first probe of the largest group gives C(interface), C(gateway) and C(address) (the
+              kernel's source); a disagreement is named in C(warnings).
+            - C(route) is the route that lookup matched, as the kernel holds it (every next hop, each
+              with the C(source) the kernel uses on its interface); C(probes) are each probe's answer, a
+              C(sources) entry with C(matched) (the prefix of its route) and C(agrees).
+            - A rejecting route (blackhole, unreachable, prohibit) is an answer, with C(address),
+              C(interface) and C(gateway) V(null) and the route's type in C(route.type).
+            - V({}) when most probes have no route at all.
+            - A backend whose OS does not tell the route it matched takes C(route), C(gateway) and
+              C(table) from the tables' longest match and says so in C(missing).
           returned: when best_local was gathered
           type: dict
           sample:
@@ -310,8 +334,31 @@ ansible_facts:
             mtu: 1500
             type: ether
             alias: eth0
+            route:
+              destination: 0.0.0.0/0
+              family: 4
+              type: unicast
+              table: 254
+              protocol: dhcp
+              scope: global
+              metric: 100
+              preference: null
+              gateway: 192.0.2.1
+              interface: eth0
+              preferred_source: null
+              source: null
+              tos: 0
+              flags: []
+              nexthop_id: null
+              nexthops: [{gateway: 192.0.2.1, interface: eth0, weight: 1, flags: [], source: 192.0.2.10}]
+            probes:
+              - {destination: 8.8.8.8, address: 8.8.8.8, family: 4, source: 192.0.2.10, interface: eth0,
+                 gateway: 192.0.2.1, table: 254, type: unicast, error: null, matched: 0.0.0.0/0, agrees: true}
         default_ipv6:
-          description: The keys of C(ansible_default_ipv6), from the routing table; V({}) without a default route.
+          description:
+            - As C(default_ipv4), with the keys of C(ansible_default_ipv6), for the IPv6 probes
+              (V(2001:4860:4860::8888), V(2606:4700:4700::1111), V(2620:fe::fe), V(2a02:6b8::feed:ff),
+              V(2400:3200::1)).
           returned: when best_local was gathered
           type: dict
           sample:
@@ -323,11 +370,17 @@ ansible_facts:
             macaddress: "52:54:00:12:34:56"
             mtu: 1500
             type: ether
+            route: {destination: "::/0", family: 6, type: unicast, table: 254, nexthops: [{gateway: "fe80::1", interface: eth0, weight: 1, flags: [], source: "2001:db8::10"}]}
+            probes: []
         sources:
           description:
             - One entry per destination, the kernel's own answer, with C(destination), C(address) (what it
               resolved to), C(family), C(source), C(interface), C(gateway), C(table), C(type) and C(error)
               (V(null) on success).
+            - A lookup that ends on a rejecting route is an answer too, with C(error) set and C(type) the
+              route's (the kernel tells it by errno, C(EINVAL) blackhole, C(EHOSTUNREACH) unreachable,
+              C(EACCES) prohibit; C(table) from the gathered tables, V(null) when they were not gathered).
+              No route at all, or a C(throw) no later table catches, leaves C(type) V(null).
           returned: when O(destinations) was given
           type: list
           elements: dict

@@ -175,8 +175,38 @@ def snapshot(conn, need, build, attempts=ATTEMPTS, take=None):
                           "up rather than report a torn view" % attempts)
 
 
+def _route_answer(_mtype, buf, start, stop):
+    return parse_route(buf, start, stop)
+
+
+def _nexthop_answer(_mtype, buf, start, stop):
+    return parse_nexthop(buf, start, stop)
+
+
 def route_get(conn, family, packed, oif=None):
     """The kernel's answer for one destination, as a route record (``NetlinkError`` on failure)."""
-    return conn.request(rt.RTM_GETROUTE, rt.route_get(rt.AF_OF[family], packed, oif),
-                        lambda mtype, buf, start, stop: parse_route(buf, start, stop),
+    return conn.request(rt.RTM_GETROUTE, rt.route_get(rt.AF_OF[family], packed, oif), _route_answer,
                         "route lookup")
+
+
+def route_match(conn, family, packed):
+    """The route the kernel's lookup of one destination matches, as the table holds it, with every
+    next hop (``ip route get fibmatch``): ``(route record, nexthop objects)``, the objects
+    ``{id: record}`` of the one the route names and its group's members, or None."""
+    route = conn.request(rt.RTM_GETROUTE, rt.route_get(rt.AF_OF[family], packed, fib_match=True),
+                         _route_answer, "route match")
+    if route["nexthop_id"] is None:
+        return route, None
+    objects, pending = {}, [route["nexthop_id"]]
+    while pending:  # a group's members are plain objects: two rounds at most
+        nid = pending.pop()
+        if nid not in objects:
+            try:
+                objects[nid] = conn.request(rt.RTM_GETNEXTHOP, rt.nexthop_get(nid), _nexthop_answer,
+                                            "nexthop %d lookup" % nid)
+            except NetlinkError as exc:
+                if exc.errno != errno.ENOENT:
+                    raise
+                raise TornSnapshot("nexthop %d of route %s is gone" % (nid, route["destination"]))
+            pending.extend(member for member, _weight in objects[nid]["group"] or ())
+    return route, objects

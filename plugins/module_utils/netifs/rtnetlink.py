@@ -43,6 +43,8 @@ RTEXT_FILTER_SKIP_STATS = 1 << 3
 RTA_DST = 1
 RTA_OIF = 4
 RTM_F_LOOKUP_TABLE = 0x1000
+RTM_F_FIB_MATCH = 0x2000  # the matching route itself, every next hop, instead of the flow's one
+NHA_ID = 1
 
 SCOPES = {0: "global", 200: "site", 253: "link", 254: "host", 255: "nowhere"}
 
@@ -83,13 +85,22 @@ def family_dump(family):
     return IFADDRMSG.pack(family, 0, 0, 0, 0)
 
 
+def nexthop_get(nid):
+    """RTM_GETNEXTHOP for one nexthop object, by id."""
+    return family_dump(AF_UNSPEC) + pack_attr(NHA_ID, struct.pack("=I", nid))
+
+
 def route_dump(family):
     return RTMSG.pack(family, 0, 0, 0, 0, 0, 0, 0, 0)
 
 
-def route_get(family, packed, oif=None):
-    """RTM_GETROUTE for one destination: the kernel's own lookup, ``ip rule`` policy included."""
-    payload = RTMSG.pack(family, len(packed) * 8, 0, 0, 0, 0, 0, 0, RTM_F_LOOKUP_TABLE)
+def route_get(family, packed, oif=None, fib_match=False):
+    """RTM_GETROUTE for one destination: the kernel's own lookup, ``ip rule`` policy included.
+
+    ``fib_match``: answer with the route the lookup matched, as the table holds it (``ip route
+    get fibmatch``), instead of the one next hop and source this flow gets."""
+    flags = RTM_F_LOOKUP_TABLE | (RTM_F_FIB_MATCH if fib_match else 0)
+    payload = RTMSG.pack(family, len(packed) * 8, 0, 0, 0, 0, 0, 0, flags)
     payload += pack_attr(RTA_DST, packed)
     if oif:
         payload += pack_attr(RTA_OIF, struct.pack("=I", oif))

@@ -21,6 +21,7 @@ import socket
 from .select import PREFERENCE_RANK
 
 LOOKUP_TABLES = (254, 253)  # main, then default; local is handled by the address check
+_TABLE_ORDER = {table: rank for rank, table in enumerate(LOOKUP_TABLES)}
 REJECT_TYPES = frozenset(("blackhole", "unreachable", "prohibit"))
 # A lookup skips dead hops only: the kernel routes through link-down ones unless the sysctl
 # ignore_routes_with_linkdown is set, which the facts do not show.
@@ -251,3 +252,15 @@ def _ipv4_special(out, route, value):
     if out["type"] == "broadcast" or int(route["destination"].rpartition("/")[2]) < 4:
         for hop in out["nexthops"]:
             hop["gateway"] = None
+
+
+def reject_route(routes, family, value, rtype):
+    """The route of type ``rtype`` (blackhole, unreachable, prohibit) that covers ``value``, from
+    the tables, for a lookup the kernel rejected with that type's errno: the longest such prefix,
+    then the lowest metric, then main before default before the other tables. None when the
+    tables hold none (they were not gathered, or the route is gone)."""
+    hits = [r for r in routes if r["family"] == family and r["type"] == rtype
+            and _contains(r["destination"], family, value)]
+    if not hits:
+        return None
+    return min(hits, key=lambda r: (_rank(r), _TABLE_ORDER.get(r["table"], len(_TABLE_ORDER))))

@@ -17,7 +17,7 @@ import pytest
 import nlbuild as nl
 from fakes import FakeKernel, bounded, make_conn
 
-from netifs import backends, facts, linux, model
+from netifs import backends, facts, linux, model, outbound
 from netifs.addresses import address_record, parse_address
 from netifs.links import stub_link
 from netifs.snapshot import Snapshot
@@ -93,6 +93,23 @@ def kernel(per_datagram=2):
     k.dumps[MCAST4] = [(nl.RTM_GETMULTICAST, p) for p in MULTICAST_V4]
     k.dumps[MCAST6] = [(nl.RTM_GETMULTICAST, p) for p in MULTICAST_V6]
     return k
+
+
+RTM_F_FIB_MATCH = 0x2000  # linux/rtnetlink.h
+
+
+def route_lookup(payload):
+    """The fake kernel's answer to an RTM_GETROUTE request: under RTM_F_FIB_MATCH the default
+    route of the dump; otherwise that route's flow, from the host's one global address."""
+    family, flags = payload[0], struct.unpack_from("=I", payload, 8)[0]
+    default = ROUTES_V4[0] if family == nl.AF_INET else ROUTES_V6[2]
+    if flags & RTM_F_FIB_MATCH:
+        return nl.RTM_NEWROUTE, default
+    dst = payload[nl.RTMSG.size + 4:]  # RTA_DST, the only attribute of a probe
+    src, gateway = ("192.0.2.10", "192.0.2.1") if family == nl.AF_INET else ("2001:db8::10", "fe80::1")
+    return nl.RTM_NEWROUTE, nl.route(nl.attr(nl.RTA_TABLE, nl.u32(254)), nl.attr(nl.RTA_DST, dst),
+                                     a(nl.RTA_GATEWAY, gateway), a(nl.RTA_PREFSRC, src), nl.attr(nl.RTA_OIF, nl.u32(2)),
+                                     family=family, dst_len=len(dst) * 8)
 
 
 def keep(snap, lenient):
@@ -944,6 +961,7 @@ def test_gather_bad_arguments_before_opening(monkeypatch):
 
 def test_gather_end_to_end(monkeypatch):
     k = kernel()
+    k.lookup = route_lookup
     conn = make_conn(monkeypatch, k.socket())
     monkeypatch.setattr(linux, "open_conn", lambda: conn)
     got = bounded(facts.gather)
@@ -965,13 +983,19 @@ def test_gather_end_to_end(monkeypatch):
         {"address": "fe80::1", "family": 6, "interface": "eth0", "metric": 1024, "table": 254, "default": True}]
     assert got["best_local"] == {"ipv4": [{"address": "192.0.2.10", "prefixlen": 24, "interface": "eth0"}],
                                  "ipv6": [{"address": "2001:db8::10", "prefixlen": 64, "interface": "eth0"}]}
-    assert got["default_ipv4"] == {
+    assert {k: v for k, v in got["default_ipv4"].items() if k not in ("route", "probes")} == {
         "interface": "eth0", "address": "192.0.2.10", "gateway": "192.0.2.1", "prefix": "24",
         "macaddress": "52:54:00:ab:cd:ef", "mtu": 1500, "type": "ether", "alias": "eth0",
         "broadcast": "192.0.2.255", "netmask": "255.255.255.0", "network": "192.0.2.0"}
-    assert got["default_ipv6"] == {
+    assert {k: v for k, v in got["default_ipv6"].items() if k not in ("route", "probes")} == {
         "interface": "eth0", "address": "2001:db8::10", "gateway": "fe80::1", "prefix": "64",
         "macaddress": "52:54:00:ab:cd:ef", "mtu": 1500, "type": "ether", "scope": "global"}
+    assert [(p["destination"], p["matched"], p["agrees"]) for p in got["default_ipv6"]["probes"]] == [
+        (d, "::/0", True) for d in outbound.PROBES[6]]
+    assert got["default_ipv4"]["route"]["nexthops"] == [
+        {"gateway": "192.0.2.1", "interface": "eth0", "weight": 1, "flags": [], "source": "192.0.2.10"}]
+    fib_match = [p for p in k.payloads if len(p) >= nl.RTMSG.size and struct.unpack_from("=I", p, 8)[0] & RTM_F_FIB_MATCH]
+    assert len(fib_match) == 10  # each probe of each family once
     assert conn.sock.closed
 
 
