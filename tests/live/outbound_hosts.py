@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Hosts whose way to the public Internet is not the plain lowest-metric default route: each
 builder fills one fresh namespace (``netns.Netns``) the way real hosts are set up, for
-test_outbound.py to compare the engine's best_local, default_ipv4/6, gateways and sources with
+test_way_out.py to compare the engine's best_local, default_ipv4/6, gateways and sources with
 ``ip route get`` there.
 
 Links are veth pairs with both ends in the namespace (so each has carrier) and tun devices

@@ -267,7 +267,7 @@ def test_routes(any_scenario):
     assert_same_multiset(engine, expect, "routes of every table but local", label=route_label)
 
 
-# gateways, best_local, default_ipv4/6 and sources: test_outbound.py, against ip route get.
+# gateways, best_local, default_ipv4/6 and sources: test_way_out.py, against ip route get.
 
 
 # ------------------------------------------------------------------ sources

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Tests for netifs.outbound with a scripted OS: how the probes' answers become the way out,
-best_local, default_ipv4/6 and the default gateways. The live tests (tests/live/test_outbound.py)
+best_local, default_ipv4/6 and the default gateways. The live tests (tests/live/test_way_out.py)
 hold the same against the kernel."""
 
 from __future__ import absolute_import, division, print_function
