@@ -25,6 +25,7 @@ _AF = {4: socket.AF_INET, 6: socket.AF_INET6}
 # names the interface holding its source) and, for the outbound probes, the routes (the tables
 # tell which route a lookup took).
 OWN_READS = ("addresses", "routes")
+NO_RULES = "without rtnetlink: %s reads no policy routing rules (only Linux's RTM_GETRULE dump has them)"
 
 
 def own_need(need):
@@ -104,12 +105,14 @@ class UdpLookup:
 
 class OnePass(UdpLookup):
     """A backend that reads its tables once (no torn-dump signal to retake them on), so the
-    snapshot is built leniently."""
+    snapshot is built leniently. None of them reads policy rules: ``missing`` says so here."""
 
     def __init__(self, name, take, need):
         self.name = name
         self.snap = take(own_need(need))
         self.remember(self.snap, need)
+        if "rules" in need:
+            self.snap.lose("rules", None, NO_RULES % name)
 
     def __enter__(self):
         return self

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 from . import backends, model, outbound, sources
 
-SUBSETS = ("interfaces", "addresses", "gateways", "routes", "multicast", "best_local", "stats")
+SUBSETS = ("interfaces", "addresses", "gateways", "routes", "rules", "multicast", "best_local", "stats")
 INTERFACE_SUBSETS = frozenset(("interfaces", "addresses", "multicast", "stats"))
 # The subsets made of the OS's answers for the outbound probes (outbound.py).
 OUTBOUND_SUBSETS = frozenset(("best_local", "gateways"))
@@ -75,7 +75,7 @@ def interface_matcher(patterns):
 def _need(subsets):
     """What the backend reads: ``outbound`` when the probes are asked about (a backend whose OS
     does not tell the route it matched reads the routes for it, backends.UdpLookup)."""
-    need = set(subsets) & {"stats", "multicast"}
+    need = set(subsets) & {"stats", "multicast", "rules"}
     if subsets & {"addresses", "best_local"}:
         need.add("addresses")
     if subsets & {"routes", "gateways"}:
@@ -163,6 +163,8 @@ def _facts(snap, resolver, request, backend):
         facts["routes"] = reported
     if "gateways" in subsets:
         facts["gateways"] = model.gateways(reported, outbound.default_ids(ways))
+    if "rules" in subsets:
+        facts["rules"] = snap.rules  # policy, not interfaces: the interfaces option leaves it whole
     if "best_local" in subsets:
         facts["best_local"] = {"ipv%d" % way["family"]: outbound.best_local(way, ifaces) for way in ways}
         for way in ways:

@@ -5,7 +5,7 @@
 """rtnetlink message types, fixed headers, name tables and request builders.
 
 Values are from the Linux UAPI headers ``linux/rtnetlink.h``, ``linux/if_link.h``,
-``linux/if_addr.h``, ``linux/nexthop.h``, ``linux/if.h`` and ``linux/if_arp.h``.
+``linux/if_addr.h``, ``linux/nexthop.h``, ``linux/fib_rules.h``, ``linux/if.h`` and ``linux/if_arp.h``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -22,6 +22,8 @@ RTM_NEWADDR = 20
 RTM_GETADDR = 22
 RTM_NEWROUTE = 24
 RTM_GETROUTE = 26
+RTM_NEWRULE = 32
+RTM_GETRULE = 34
 RTM_GETMULTICAST = 58
 RTM_NEWNEXTHOP = 104
 RTM_GETNEXTHOP = 106
@@ -37,6 +39,7 @@ IFINFOMSG = struct.Struct("=BxHiII")  # family, type, index, flags, change
 IFADDRMSG = struct.Struct("=BBBBI")  # family, prefixlen, flags, scope, index
 RTMSG = struct.Struct("=BBBBBBBBI")  # family, dst_len, src_len, tos, table, protocol, scope, type, flags
 NHMSG = struct.Struct("=BBBBI")  # family, scope, protocol, reserved, flags
+FIB_RULE_HDR = struct.Struct("=BBBBBBBBI")  # family, dst_len, src_len, tos, table, res1, res2, action, flags
 
 IFLA_EXT_MASK = 29
 RTEXT_FILTER_SKIP_STATS = 1 << 3
@@ -49,6 +52,37 @@ NHA_ID = 1
 SCOPES = {0: "global", 200: "site", 253: "link", 254: "host", 255: "nowhere"}
 
 RT_TABLE_LOCAL = 255
+
+# linux/fib_rules.h: rule attributes (FRA_*), actions (FR_ACT_*) and header flags (FIB_RULE_*).
+FRA_DST = 1
+FRA_SRC = 2
+FRA_IIFNAME = 3
+FRA_GOTO = 4
+FRA_PRIORITY = 6
+FRA_FWMARK = 10
+FRA_SUPPRESS_IFGROUP = 13
+FRA_SUPPRESS_PREFIXLEN = 14
+FRA_TABLE = 15
+FRA_FWMASK = 16
+FRA_OIFNAME = 17
+FRA_L3MDEV = 19
+FRA_UID_RANGE = 20
+FRA_PROTOCOL = 21
+FRA_IP_PROTO = 22
+FRA_SPORT_RANGE = 23
+FRA_DPORT_RANGE = 24
+
+FR_ACT_TO_TBL = 1
+FR_ACT_GOTO = 2
+FR_ACT_NOP = 3
+FR_ACT_BLACKHOLE = 6
+FR_ACT_UNREACHABLE = 7
+FR_ACT_PROHIBIT = 8
+
+FIB_RULE_INVERT = 0x2
+FIB_RULE_UNRESOLVED = 0x4
+FIB_RULE_IIF_DETACHED = 0x8
+FIB_RULE_OIF_DETACHED = 0x10
 
 # linux/if.h net_device_flags, in bit order.
 IFF_FLAGS = (
@@ -92,6 +126,10 @@ def nexthop_get(nid):
 
 def route_dump(family):
     return RTMSG.pack(family, 0, 0, 0, 0, 0, 0, 0, 0)
+
+
+def rule_dump(family):
+    return FIB_RULE_HDR.pack(family, 0, 0, 0, 0, 0, 0, 0, 0)
 
 
 def route_get(family, packed, oif=None, fib_match=False):

@@ -252,3 +252,13 @@ def test_onepass_reports_address_losses_only_when_addresses_were_asked_for(need,
         snap.lose("addresses", 6, "/proc/net/if_inet6: gone")
         return snap
     assert [m["subset"] for m in backends.OnePass("fake", take, need).snap.missing] == reported
+
+
+@pytest.mark.parametrize("need", [{"rules"}, {"rules", "routes"}, {"routes"}])
+def test_onepass_says_once_that_it_reads_no_rules(need):
+    """Every one-pass backend (getifaddrs, linux_procfs, bsd, windows) has no policy rules."""
+    backend = backends.OnePass("fake", lambda asked: Snapshot(), need)
+    lost = [m for m in backend.snap.missing if m["subset"] == "rules"]
+    want = [{"subset": "rules", "family": None, "reason": backends.NO_RULES % "fake"}] if "rules" in need else []
+    assert lost == want
+    assert backend.build(lambda snap, lenient: snap.rules) == []

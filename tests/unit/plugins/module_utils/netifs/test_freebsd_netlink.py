@@ -396,6 +396,14 @@ def test_snapshot_with_build_retries_like_linux(freebsd_conn):
     assert calls == [False]
 
 
+def test_snapshot_rules_are_missing(freebsd_conn):
+    """FreeBSD's rtnetlink has no RTM_GETRULE: nothing is asked, and the reason is given once."""
+    k, _sock, _conn = freebsd_conn
+    snap = bounded(lambda: snapshot(frozenset(["rules"])))
+    assert k.requests == [LINKS]
+    assert (snap.rules, snap.missing) == ([], [{"subset": "rules", "family": None, "reason": fb.RULES_MISSING}])
+
+
 def test_snapshot_denied_addresses_are_missing(freebsd_conn):
     k, _sock, _conn = freebsd_conn
     k.errors[ADDRS] = errno.EPERM

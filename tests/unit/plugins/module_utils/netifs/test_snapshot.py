@@ -23,6 +23,7 @@ from netifs.links import stub_link
 from netifs.snapshot import Snapshot
 from netifs.errors import DumpInterrupted, NetlinkError, ParseError, TornSnapshot
 from netifs.routes import is_local_table, parse_route
+from netifs.rules import parse_rule
 
 NEED_ALL = frozenset(("addresses", "routes", "multicast", "stats"))
 LINKS = (nl.RTM_GETLINK, 0)
@@ -32,6 +33,8 @@ ROUTES6 = (nl.RTM_GETROUTE, nl.AF_INET6)
 NEXTHOPS = (nl.RTM_GETNEXTHOP, 0)
 MCAST4 = (nl.RTM_GETMULTICAST, nl.AF_INET)
 MCAST6 = (nl.RTM_GETMULTICAST, nl.AF_INET6)
+RULES4 = (nl.RTM_GETRULE, nl.AF_INET)
+RULES6 = (nl.RTM_GETRULE, nl.AF_INET6)
 MAC = bytes.fromhex("525400abcdef")
 
 
@@ -81,6 +84,11 @@ ROUTES_V6 = [
 MULTICAST_V4 = [nl.multicast(nl.AF_INET, 1, "224.0.0.1"), nl.multicast(nl.AF_INET, 2, "224.0.0.1"),
                 nl.multicast(nl.AF_INET, 2, "224.0.0.251")]
 MULTICAST_V6 = [nl.multicast(nl.AF_INET6, 2, "ff02::1"), nl.multicast(nl.AF_INET6, 2, "ff02::1:ffab:cdef")]
+RULES_V4 = [nl.kernel_rule(0, nl.RT_TABLE_LOCAL, protocol=nl.RTPROT_KERNEL),
+            nl.kernel_rule(100, 100, a(nl.FRA_SRC, "10.1.0.0"), src_len=16),
+            nl.kernel_rule(32766, nl.RT_TABLE_MAIN, protocol=nl.RTPROT_KERNEL)]
+RULES_V6 = [nl.kernel_rule(0, nl.RT_TABLE_LOCAL, protocol=nl.RTPROT_KERNEL, family=nl.AF_INET6),
+            nl.kernel_rule(32766, nl.RT_TABLE_MAIN, protocol=nl.RTPROT_KERNEL, family=nl.AF_INET6)]
 
 
 def kernel(per_datagram=2):
@@ -92,6 +100,8 @@ def kernel(per_datagram=2):
     # multicast replies carry RTM_GETMULTICAST as their type
     k.dumps[MCAST4] = [(nl.RTM_GETMULTICAST, p) for p in MULTICAST_V4]
     k.dumps[MCAST6] = [(nl.RTM_GETMULTICAST, p) for p in MULTICAST_V6]
+    k.dumps[RULES4] = [(nl.RTM_NEWRULE, p) for p in RULES_V4]
+    k.dumps[RULES6] = [(nl.RTM_NEWRULE, p) for p in RULES_V6]
     return k
 
 
@@ -187,6 +197,47 @@ def test_local_table_routes_are_skipped(monkeypatch):
     snap = take(monkeypatch, kernel(), need=frozenset(["routes"]))
     assert all(r["table"] != 255 and r["type"] != "local" for r in snap.routes)
     assert len(snap.routes) == 4
+
+
+def test_rules_one_dump_per_family(monkeypatch):
+    k = kernel()
+    snap = take(monkeypatch, k, need=frozenset(["rules"]))
+    assert k.requests == [LINKS, RULES4, RULES6]
+    assert k.payloads[1:] == [nl.fib_rule_hdr(family=f, table=0, action=0) for f in (nl.AF_INET, nl.AF_INET6)]
+    assert snap.rules == [parse_rule(p, 0, len(p)) for p in RULES_V4 + RULES_V6]
+    assert [(r["family"], r["priority"], r["table"], r["from"]) for r in snap.rules] == [
+        (4, 0, 255, None), (4, 100, 100, "10.1.0.0/16"), (4, 32766, 254, None), (6, 0, 255, None), (6, 32766, 254, None)]
+    assert (snap.missing, snap.warnings) == ([], [])
+
+
+def test_rules_only_when_needed(monkeypatch):
+    k = kernel()
+    snap = take(monkeypatch, k)
+    assert RULES4 not in k.requests and snap.rules == []
+
+
+def test_rules_denied_for_a_family_are_missing(monkeypatch):
+    k = kernel()
+    k.errors[RULES6] = errno.EACCES
+    snap = take(monkeypatch, k, need=frozenset(["rules"]))
+    assert [r["family"] for r in snap.rules] == [4, 4, 4]
+    assert snap.missing == [{"subset": "rules", "family": 6, "reason": refused(errno.EACCES, "rules")}]
+
+
+def test_rules_of_a_family_the_kernel_lacks_are_an_empty_answer(monkeypatch):
+    k = kernel()
+    k.errors[RULES6] = errno.EAFNOSUPPORT
+    snap = take(monkeypatch, k, need=frozenset(["rules"]))
+    assert ([r["family"] for r in snap.rules], snap.missing) == ([4, 4, 4], [])
+
+
+def test_malformed_rule_is_skipped_with_a_warning(monkeypatch):
+    k = kernel()
+    k.dumps[RULES4] = [(nl.RTM_NEWRULE, RULES_V4[0]), (nl.RTM_NEWRULE, nl.rule(nl.attr(nl.FRA_PRIORITY, b"\1\2"))),
+                       (nl.RTM_NEWRULE, RULES_V4[2])]
+    snap = take(monkeypatch, k, need=frozenset(["rules"]))
+    assert [(r["family"], r["priority"]) for r in snap.rules] == [(4, 0), (4, 32766), (6, 0), (6, 32766)]
+    assert snap.warnings == ["skipped a malformed message: RTM_NEWRULE IPv4 at offset 16: FRA_PRIORITY of 2 bytes, not 4"]
 
 
 # --- retakes -------------------------------------------------------------------------------------
@@ -876,7 +927,7 @@ def test_route_get_malformed_answer(monkeypatch):
 
 # --- gather over the fake kernel -----------------------------------------------------------------
 
-ALL = ["addresses", "best_local", "gateways", "interfaces", "multicast", "routes", "stats"]
+ALL = ["addresses", "best_local", "gateways", "interfaces", "multicast", "routes", "rules", "stats"]
 SOURCE_KEYS = ["address", "destination", "error", "family", "gateway", "interface", "source", "table", "type"]
 
 
@@ -996,7 +1047,18 @@ def test_gather_end_to_end(monkeypatch):
         {"gateway": "192.0.2.1", "interface": "eth0", "weight": 1, "flags": [], "source": "192.0.2.10"}]
     fib_match = [p for p in k.payloads if len(p) >= nl.RTMSG.size and struct.unpack_from("=I", p, 8)[0] & RTM_F_FIB_MATCH]
     assert len(fib_match) == 10  # each probe of each family once
+    assert got["rules"] == [parse_rule(p, 0, len(p)) for p in RULES_V4 + RULES_V6]
     assert conn.sock.closed
+
+
+def test_gather_rules_whatever_the_interface_filter(monkeypatch):
+    k = kernel()
+    conn = make_conn(monkeypatch, k.socket())
+    monkeypatch.setattr(linux, "open_conn", lambda: conn)
+    got = bounded(lambda: facts.gather(["rules"], interfaces=["nothing*"]))
+    assert sorted(got) == ["backend", "missing", "rules", "schema", "subsets", "warnings"]
+    assert [(r["family"], r["priority"]) for r in got["rules"]] == [(4, 0), (4, 100), (4, 32766), (6, 0), (6, 32766)]
+    assert k.requests == [LINKS, RULES4, RULES6]
 
 
 def test_gather_interface_filter_and_subsets(monkeypatch):
