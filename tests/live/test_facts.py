@@ -26,12 +26,12 @@ from compare import assert_equal, assert_same_multiset, canon, pick
 
 pytestmark = pytest.mark.usefixtures("engine_present")
 
-ALL_SUBSETS = ["addresses", "best_local", "gateways", "interfaces", "multicast", "routes", "stats"]
+ALL_SUBSETS = ["addresses", "best_local", "gateways", "interfaces", "multicast", "routes", "rules", "stats"]
 TOP_KEYS = ("schema", "backend", "subsets", "missing", "warnings")
 SUBSET_KEYS = {
     "interfaces": ("interfaces",), "addresses": ("interfaces", "all_ipv4_addresses", "all_ipv6_addresses"),
     "multicast": ("interfaces",), "stats": ("interfaces",), "routes": ("routes",),
-    "gateways": ("gateways",), "best_local": ("best_local", "default_ipv4", "default_ipv6"),
+    "gateways": ("gateways",), "best_local": ("best_local", "default_ipv4", "default_ipv6"), "rules": ("rules",),
 }
 LINK_KEYS = ("index", "name", "altnames", "kind", "slave_kind", "type", "mac", "mtu", "min_mtu",
              "max_mtu", "flags", "oper_state", "carrier", "master", "parent", "peer", "link_netnsid",
@@ -268,6 +268,14 @@ def test_routes(any_scenario):
 
 
 # gateways, best_local, default_ipv4/6 and sources: test_way_out.py, against ip route get.
+
+
+# ------------------------------------------------------------------ rules
+
+def test_rules(any_scenario):
+    """Every scenario's policy rules, the kernel's defaults and the routes scenario's own
+    (the policy fixture of test_rules.py has every kind)."""
+    assert_equal(any_scenario.facts()["rules"], kv.rules(any_scenario.ns), "rules")
 
 
 # ------------------------------------------------------------------ sources
