@@ -15,8 +15,9 @@ version_added: 0.1.0
 description:
   - Reports the host's interfaces (index, name, kind, MTU, MAC, flags, state, counters), their IPv4
     and IPv6 addresses classified as loopback, link-local, private, shared, unique-local, public and
-    so on, every route and gateway (ECMP and nexthop objects included), multicast memberships, and
-    the best local (outbound) addresses the kernel itself picks towards the public Internet.
+    so on, every route and gateway (ECMP and nexthop objects included), the policy routing rules
+    (C(ip rule)), multicast memberships, and the best local (outbound) addresses the kernel itself
+    picks towards the public Internet.
   - On Linux it reads everything in-process through rtnetlink. It starts no C(ip) or C(ethtool)
     process and writes no file, so it is fast on hosts with thousands of interfaces.
   - Like M(ansible.builtin.setup), the default addresses are the kernel's own answer (its route lookup,
@@ -50,8 +51,8 @@ options:
     description:
       - What to gather, as for M(ansible.builtin.setup).
       - V(interfaces) (link attributes), V(addresses), V(multicast) and V(stats) (counters) add to
-        C(netifs.interfaces); V(routes), V(gateways) and V(best_local) (which also fills
-        C(netifs.default_ipv4) and C(netifs.default_ipv6)) each add their own key.
+        C(netifs.interfaces); V(routes), V(gateways), V(rules) (policy routing rules) and V(best_local)
+        (which also fills C(netifs.default_ipv4) and C(netifs.default_ipv6)) each add their own key.
       - V(all) means every subset. An entry that starts with V(!) removes that subset; a list of only
         removals starts from V(all). For example V([all, "!stats"]) or V(["!multicast"]).
       - The module still reads what a subset depends on (links for every subset, routes and addresses for
@@ -65,6 +66,7 @@ options:
         name and alternative names. A pattern that starts with V(!) excludes. Only exclusions means
         every other interface.
       - Routes and gateways are reported unless every interface they leave through is excluded.
+        Policy rules are always reported whole.
       - Does not change V(best_local), C(netifs.default_ipv4), C(netifs.default_ipv6) or C(netifs.sources),
         which describe what the kernel does whatever is displayed.
       - By default every interface is reported.
@@ -178,7 +180,7 @@ ansible_facts:
           returned: always
           type: list
           elements: str
-          sample: [addresses, best_local, gateways, interfaces, multicast, routes, stats]
+          sample: [addresses, best_local, gateways, interfaces, multicast, routes, rules, stats]
         missing:
           description: What could not be gathered, each with the subset, the family (4, 6 or null) and why.
           returned: always
@@ -292,6 +294,121 @@ ansible_facts:
           type: list
           elements: dict
           sample: [{address: 192.0.2.1, family: 4, interface: eth0, metric: 100, table: 254, default: true}]
+        rules:
+          description:
+            - The kernel's policy routing rules (C(ip rule)), IPv4's then IPv6's, each family in the
+              kernel's order (by priority). Not filtered by O(interfaces).
+            - Only Linux's rtnetlink has them; on any other backend C(rules) is in
+              RV(ansible_facts.netifs.missing) when it was asked for, and this list is empty.
+          returned: when rules were gathered
+          type: list
+          elements: dict
+          contains:
+            family:
+              description: V(4) or V(6).
+              type: int
+            priority:
+              description: The rule's preference (C(pref)); V(0) for the first rule.
+              type: int
+            action:
+              description:
+                - V(lookup) (look up C(table)), V(goto) (go on at the rule of priority C(goto)), V(nop),
+                  V(blackhole), V(unreachable) or V(prohibit); another action's number as a string.
+              type: str
+            table:
+              description:
+                - The table a V(lookup) rule looks up (V(255) local, V(254) main, V(253) default, or the
+                  policy table's number); V(0) for an C(l3mdev) rule; V(null) for any other action.
+              type: int
+            goto:
+              description: The priority a V(goto) rule jumps to; V(null) for other actions.
+              type: int
+            invert:
+              description: C(not), the rule applies to what its selectors do not match.
+              type: bool
+            from:
+              description: The source prefix (CIDR, the address as the kernel holds it); V(null) for all.
+              type: str
+            to:
+              description: The destination prefix (CIDR); V(null) for all.
+              type: str
+            iif:
+              description: The input interface name the rule names (it need not exist, see C(flags)); V(null) for any.
+              type: str
+            oif:
+              description: The output interface name the rule names; V(null) for any.
+              type: str
+            fwmark:
+              description: The firewall mark matched; V(null) when the rule matches no mark.
+              type: int
+            fwmask:
+              description: The bits of the mark compared (V(4294967295) all); V(null) with C(fwmark).
+              type: int
+            tos:
+              description: The TOS (IPv4) or traffic class (IPv6) matched; V(0) when none.
+              type: int
+            l3mdev:
+              description: C(l3mdev), look up the table of the packet's VRF device.
+              type: bool
+            uid_range:
+              description: V([start, end]) of the socket owner's uid (C(uidrange)); V(null) for any.
+              type: list
+              elements: int
+            ipproto:
+              description: The IP protocol number matched (C(ipproto tcp) is V(6)); V(null) for any.
+              type: int
+            sport_range:
+              description: V([low, high]) source ports (one port gives both the same); V(null) for any.
+              type: list
+              elements: int
+            dport_range:
+              description: V([low, high]) destination ports; V(null) for any.
+              type: list
+              elements: int
+            suppress_prefixlength:
+              description:
+                - A lookup answer whose prefix is this long or shorter is refused and the next rule tried
+                  (V(0) refuses default routes, as wg-quick sets it up); V(null) when unset.
+              type: int
+            suppress_ifgroup:
+              description: A lookup answer through an interface of this group is refused; V(null) when unset.
+              type: int
+            protocol:
+              description: Who added the rule, named as a route's C(protocol) (V(kernel) for the default rules).
+              type: str
+            flags:
+              description:
+                - V(unresolved) (a V(goto) whose target does not exist), V(iif_detached), V(oif_detached)
+                  (the named interface does not exist).
+              type: list
+              elements: str
+          sample:
+            - family: 4
+              priority: 32764
+              action: lookup
+              table: 51820
+              goto: null
+              invert: true
+              from: null
+              to: null
+              iif: null
+              oif: null
+              fwmark: 51820
+              fwmask: 4294967295
+              tos: 0
+              l3mdev: false
+              uid_range: null
+              ipproto: null
+              sport_range: null
+              dport_range: null
+              suppress_prefixlength: null
+              suppress_ifgroup: null
+              protocol: unspec
+              flags: []
+            - {family: 4, priority: 32765, action: lookup, table: 254, goto: null, invert: false, from: null, to: null,
+               iif: null, oif: null, fwmark: null, fwmask: null, tos: 0, l3mdev: false, uid_range: null, ipproto: null,
+               sport_range: null, dport_range: null, suppress_prefixlength: 0, suppress_ifgroup: null, protocol: unspec,
+               flags: []}
         best_local:
           description:
             - Per family, the source addresses this host uses towards the public Internet, as the kernel

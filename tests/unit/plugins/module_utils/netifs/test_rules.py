@@ -8,7 +8,12 @@ record, the kernel's own layout, every malformed case) and random input."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import ast
+import os
+import re
+
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -275,3 +280,28 @@ def test_random_attributes_give_a_record_or_a_parse_error(family, plen, action, 
     except ParseError:
         return
     assert rec["family"] in (4, 6) and isinstance(rec["flags"], list)
+
+
+# --- the manuals name every key ------------------------------------------------------------------
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 5))
+
+
+def documented_in_schema():
+    with open(os.path.join(REPO, "docs", "schema.md")) as handle:
+        section = handle.read().split("## `rules[]`", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| `(\w+)` \|", section, re.M)
+
+
+def documented_in_return():
+    with open(os.path.join(REPO, "plugins", "modules", "netifs_facts.py")) as handle:
+        tree = ast.parse(handle.read())
+    text = next(node.value.value for node in tree.body if isinstance(node, ast.Assign)
+                and getattr(node.targets[0], "id", None) == "RETURN")
+    netifs = yaml.safe_load(text)["ansible_facts"]["contains"]["netifs"]["contains"]
+    return list(netifs["rules"]["contains"])
+
+
+@pytest.mark.parametrize("documented", [documented_in_schema, documented_in_return])
+def test_every_key_is_documented_in_order(documented):
+    assert documented() == list(parse(SAMPLES[0]))
