@@ -412,7 +412,7 @@ ansible_facts:
         best_local:
           description:
             - Per family, the source addresses this host uses towards the public Internet, as the kernel
-              picks them: the source of its route lookup for the chosen probe first, then the source it
+              picks them; the source of its route lookup for the chosen probe first, then the source it
               uses on each other next hop's interface (ECMP), then the other usable addresses (global or
               site scope, not tentative, failed or deprecated, not a group) of those interfaces.
             - Empty lists when there is no way out of that family, or when it ends on a rejecting route.
@@ -426,7 +426,7 @@ ansible_facts:
             - The keys of C(ansible_default_ipv4), from the kernel's own route lookup (on Linux
               C(RTM_GETROUTE), C(ip rule) policy included) of five public probe destinations
               (V(8.8.8.8), V(1.1.1.1), V(94.140.14.14), V(149.112.112.112), V(208.67.222.222); nothing is
-              sent to them): the probes are grouped by the way they leave (type, table and next hops), and
+              sent to them). The probes are grouped by the way they leave (type, table and next hops), and
               the first probe of the largest group gives C(interface), C(gateway) and C(address) (the
               kernel's source); a disagreement is named in C(warnings).
             - C(route) is the route that lookup matched, as the kernel holds it (every next hop, each
