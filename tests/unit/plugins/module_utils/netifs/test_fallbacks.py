@@ -20,7 +20,6 @@ from hypothesis import strategies as st
 import rsbuild as rs
 from netifs import backends, facts, getifaddrs, linux_proc, sockaddr
 from netifs.errors import ParseError
-from netifs.routes import route_record
 from netifs.snapshot import Snapshot
 
 LINUX = sockaddr.PLATFORMS["linux"]
