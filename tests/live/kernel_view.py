@@ -450,22 +450,37 @@ def best_local(route_records, addrs, family):
 
 # ---------------------------------------------------------------- route get
 
-def route_get(ns, destination):
-    """``ip -d -j route get`` of one destination (``addr%zone`` becomes ``oif zone``).
+# source_for's names of the traffic's selectors -> ``ip route get``'s words for them
+ROUTE_GET_WORDS = {"source": "from", "fwmark": "mark", "uid": "uid", "iif": "iif", "oif": "oif",
+                   "ipproto": "ipproto", "sport": "sport", "dport": "dport"}
 
-    Returns ``{address, family, source, interface, gateway, table, type}`` or
-    ``{error: stderr}``.
+
+def route_get(ns, destination, fibmatch=False, **selectors):
+    """``ip -d -j route get`` of one destination (``addr%zone`` becomes ``oif zone``);
+    ``selectors`` describe the traffic (``fwmark=51820``, ``uid=1000``, ``source=...``: see
+    ROUTE_GET_WORDS). ``fibmatch`` asks for the matching route itself (RTM_F_FIB_MATCH).
+
+    Returns ``{address, family, source, interface, gateway, table, type}`` (and ``prefix``, the
+    route's destination, with ``fibmatch``) or ``{error: stderr}``. With a ``source`` selector
+    the source is the one given: ``ip`` then prints it as ``from`` (IPv4 leaves out ``prefsrc``,
+    IPv6 prints the source it would have picked itself).
     """
     addr, _sep, zone = destination.partition("%")
     family = family_of(addr)
-    argv = ["-d", "-j", "-%d" % family, "route", "get", addr]
+    argv = ["-d", "-j", "-%d" % family, "route", "get"] + (["fibmatch"] if fibmatch else []) + [addr]
     if zone:
         argv += ["oif", zone]
+    for key, value in sorted(selectors.items()):
+        if value is not None:
+            argv += [ROUTE_GET_WORDS[key], str(value)]
     proc = run(["ip", "-n", ns.name] + argv, check=False)
     if proc.returncode != 0:
         return {"error": proc.stderr.strip() or "exit %d" % proc.returncode}
     r = json.loads(proc.stdout)[0]
-    return {"address": addr, "family": family, "source": r.get("prefsrc"),
-            "interface": r.get("dev"), "gateway": r.get("gateway"),
-            "table": table_number(r["table"]) if "table" in r else None,
-            "type": r.get("type", "unicast")}
+    out = {"address": addr, "family": family, "source": selectors.get("source") or r.get("prefsrc"),
+           "interface": r.get("dev"), "gateway": r.get("gateway"),
+           "table": table_number(r["table"]) if "table" in r else None,
+           "type": r.get("type", "unicast")}
+    if fibmatch:
+        out["prefix"] = cidr(r.get("dst"), family)
+    return out

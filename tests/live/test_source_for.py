@@ -10,15 +10,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
-import json
 import os
 import sys
 
 import pytest
 
-import kernel_view as kv
 import netns
 from compare import assert_equal
+from source_check import disagreements
 
 # The facts are gathered in the namespace; the computation from them is pure, so it runs here.
 sys.path.insert(0, os.path.join(netns.REPO, "plugins", "module_utils"))
@@ -69,29 +68,11 @@ def _steered(dest, prefixes):
     return any(p.version == ip.version and ip in p for p in prefixes)
 
 
-def compare(kernel, mine):
-    """None when the facts' answer agrees with the kernel's, else what differs."""
-    if "error" in kernel:
-        return None if mine["error"] else "kernel: %s; facts: %s" % (kernel["error"], json.dumps(mine))
-    if mine["error"]:
-        return "kernel answered %s; facts: %s" % (json.dumps(kernel), mine["error"])
-    if kernel["type"] != mine["type"]:
-        return "type: kernel %s, facts %s" % (kernel["type"], mine["type"])
-    got = {(h["interface"], h["gateway"], h["source"]) for h in mine["nexthops"]} or {
-        (mine["interface"], mine["gateway"], mine["source"])}
-    want = (kernel["interface"], kernel["gateway"], kernel["source"])
-    return None if want in got else "kernel %s not among the facts' hops %s" % (want, sorted(got, key=str))
-
-
 @pytest.mark.parametrize("name", ["lan", "routes", "nodefault", "rejectonly", "noipv6"])
 def test_source_for_agrees_with_route_get(request, name):
     scenario = request.getfixturevalue(name)
     facts = scenario.facts()
     dests = grid(scenario, facts)
     assert len(dests) >= 8, dests
-    bad = {}
-    for dest in dests:
-        problem = compare(kv.route_get(scenario.ns, dest), source_for(facts["routes"], facts["interfaces"], dest))
-        if problem:
-            bad[dest] = problem
+    bad = disagreements(scenario.ns, dests, lambda dest: source_for(facts["routes"], facts["interfaces"], dest))
     assert_equal(bad, {}, "source_for vs ip route get over %d destinations" % len(dests))

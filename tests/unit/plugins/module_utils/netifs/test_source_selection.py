@@ -123,10 +123,28 @@ def test_ecmp_lists_every_hop_with_its_source():
     assert (out["gateway"], out["interface"], out["source"]) == ("10.0.0.1", "eth0", "10.0.0.5")
 
 
-def test_ipv6_equal_siblings_pool_their_hops():
+def test_ipv6_equal_routes_are_not_pooled():
+    """ECMP siblings are dumped as one multipath route; separate records of equal rank are routes
+    the kernel does not pool (nexthop objects, no gateway, RA): it takes the first."""
     routes = [route("::/0", hop("2001:db8:1::1"), metric=1024), route("::/0", hop("2001:db8:2::1", "eth1"), metric=1024)]
     out = source_for(routes, ETH, "2001:db8:ffff::1")
-    assert [(h["interface"], h["gateway"]) for h in out["nexthops"]] == [("eth0", "2001:db8:1::1"), ("eth1", "2001:db8:2::1")]
+    assert [(h["interface"], h["gateway"]) for h in out["nexthops"]] == [("eth0", "2001:db8:1::1")]
+
+
+def test_ipv6_has_no_default_table_rule():
+    routes = [route("::/0", hop("2001:db8:2::1", "eth1"), table=253)]
+    assert source_for(routes, ETH, "2001:db8:ffff::1")["error"] == (
+        "no route to 2001:db8:ffff::1 in the gathered tables main")
+    assert answer(routes, "2001:db8:ffff::1")[:2] == (None, None)
+
+
+def test_ipv6_nexthop_group_takes_the_source_of_its_first_member():
+    """fib6_info_nh_dev: whichever member carries, the source is picked for the first one's interface."""
+    routes = [route("::/0", hop("2001:db8:1::1"), hop("2001:db8:2::1", "eth1"), nexthop_id=10)]
+    out = source_for(routes, ETH, "2001:db8:ffff::1")
+    assert [(h["interface"], h["source"]) for h in out["nexthops"]] == [("eth0", "2001:db8:1::5"), ("eth1", "2001:db8:1::5")]
+    plain = source_for([dict(routes[0], nexthop_id=None)], ETH, "2001:db8:ffff::1")
+    assert [h["source"] for h in plain["nexthops"]] == ["2001:db8:1::5", "2001:db8:2::5"]
 
 
 def test_ipv4_equal_routes_are_not_pooled():
@@ -219,8 +237,24 @@ def test_rfc6724_rule6_label():
     assert v6("2002:c000:201::1", addr("2001:db8:1::5/64"), addr("2002:c000:202::5/48")) == "2002:c000:202::5"
 
 
-def test_rfc6724_rule7_public_over_temporary():
-    assert v6("2001:db8:9::1", addr("2001:db8:1::9/64", flags=["temporary"]), addr("2001:db8:1::5/64")) == "2001:db8:1::5"
+def test_rfc6724_rule7_temporary_preferred_where_privacy_extensions_made_one():
+    temporary = (addr("2001:db8:1::9/64", flags=["temporary"]), addr("2001:db8:1::5/64"))
+    assert v6("2001:db8:9::1", *temporary) == "2001:db8:1::9"
+    ifs = host(iface("eth0", *temporary))
+    for setting in (1, 0, {"eth0": 1}):
+        out = source_for([route("::/0", hop("fe80::1", "eth0"))], ifs, "2001:db8:9::1", use_tempaddr=setting)
+        assert out["source"] == "2001:db8:1::5", setting
+
+
+def test_rfc6724_rule7_is_decided_per_interface():
+    """Rule 7 reads use_tempaddr of each candidate's interface: eth0, which holds a temporary
+    address, prefers it to its public one (nearest the destination); eth1, taken at the kernel's
+    default 0, prefers its public address, which rule 8 then finds nearer than the temporary."""
+    ifs = host(iface("eth0", addr("2001:db8:9::5/64"), addr("2001:db8:1::9/64", flags=["temporary"])),
+               iface("eth1", addr("2001:db8:8::6/64")), iface("eth2"))
+    routes = [route("::/0", hop("fe80::1", "eth2"))]
+    assert answer(routes, "2001:db8:9::1", ifs)[2] == "2001:db8:8::6"
+    assert source_for(routes, ifs, "2001:db8:9::1", use_tempaddr=0)["source"] == "2001:db8:9::5"
 
 
 def test_rfc6724_rule8_longest_prefix_capped_at_the_prefix_length():

@@ -1,0 +1,129 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) netifs.core contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""``source_for`` from gathered facts against ``ip route get`` on hosts where the kernel's
+choice is not the obvious one (selection_hosts.py): every field (type, table, route, interface,
+gateway, source; a rejection's errno) for public and private destinations; on ECMP hosts every
+reported hop is one the kernel takes, with the source it uses there."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+import sys
+
+import pytest
+
+import kernel_view as kv
+import netns
+import selection_hosts as hosts
+from compare import assert_equal
+from source_check import disagreements, kernel_answer
+from test_source_for import grid
+
+sys.path.insert(0, os.path.join(netns.REPO, "plugins", "module_utils"))
+from netifs.source_selection import source_for  # noqa: E402  pylint: disable=wrong-import-position
+
+pytestmark = pytest.mark.usefixtures("engine_present")
+
+
+@pytest.fixture(scope="module")
+def rfc6724():
+    yield from hosts.built("rfc6724", hosts.build_rfc6724)
+
+
+@pytest.fixture(scope="module")
+def inet_select():
+    yield from hosts.built("inet_select", hosts.build_inet_select)
+
+
+@pytest.fixture(scope="module")
+def vpn():
+    yield from hosts.built("vpn", hosts.build_vpn)
+
+
+@pytest.fixture(scope="module")
+def reject():
+    yield from hosts.built("reject", hosts.build_reject)
+
+
+@pytest.fixture(scope="module")
+def linkdown():
+    yield from hosts.built("linkdown", hosts.build_linkdown, count=len(hosts.LINKDOWN_SYSCTL))
+
+
+@pytest.fixture(scope="module")
+def ecmp():
+    yield from hosts.built("ecmp", hosts.build_ecmp)
+
+
+def offline(facts, **knobs):
+    return lambda dest: source_for(facts["routes"], facts["interfaces"], dest, **knobs)
+
+
+def check(scenario, ns, facts, knobs):
+    dests = grid(scenario, facts)
+    bad = disagreements(ns, dests, offline(facts, **knobs))
+    assert_equal(bad, {}, "source_for%s vs ip route get over %d destinations in %s" % (knobs or "", len(dests), ns))
+    return dests
+
+
+@pytest.mark.parametrize("name", ["rfc6724", "inet_select", "vpn", "reject", "ecmp"])
+def test_source_for_agrees_with_route_get(request, name):
+    scenario = request.getfixturevalue(name)
+    dests = check(scenario, scenario.ns, scenario.facts(), scenario.info["knobs"])
+    assert len(dests) >= 30, dests
+
+
+@pytest.mark.parametrize("index", range(len(hosts.LINKDOWN_SYSCTL)))
+def test_link_down_routes_as_the_sysctl_says(linkdown, index):
+    """The facts hold ignore_routes_with_linkdown's effect: the kernel dumps a link-down hop as
+    dead too where the sysctl ignores it, and source_for skips dead hops."""
+    ns = ([linkdown.ns] + linkdown.others)[index]
+    facts = netns.run_engine(ns)
+    flags = {tuple(h["flags"]) for r in facts["routes"] for h in r["nexthops"] if h["interface"] == "lda"}
+    assert flags == ({("linkdown",)} if hosts.LINKDOWN_SYSCTL[index] is None else {("dead", "linkdown")}), flags
+    check(linkdown, ns, facts, {})
+
+
+def test_the_hosts_are_what_they_claim(rfc6724, vpn, linkdown, reject):
+    """What the comparisons rely on is really there (so that they test what they say)."""
+    six = {a["address"]: a for a in rfc6724.facts()["interfaces"]["s6a"]["addresses"]}
+    assert [a for a in six.values() if "temporary" in a["flags"]], six
+    assert "deprecated" in six["2001:db8:63::5"]["flags"]
+    assert "optimistic" in rfc6724.facts()["interfaces"]["s6d"]["addresses"][0]["flags"]
+    links = kv.links(vpn.ns)
+    assert (links["vpn0"]["carrier"], links["vpn1"]["carrier"]) == (True, False)
+    assert "error" in kv.route_get(reject.ns, "8.8.8.8") and "error" not in kv.route_get(reject.ns, "10.62.1.1")
+
+
+def test_use_tempaddr_decides(rfc6724):
+    """Where use_tempaddr is not what source_for infers (1 on s6c, which holds a temporary
+    address), the answer differs from the kernel's unless it is given."""
+    assert disagreements(rfc6724.ns, ["2001:db8:65::9"], offline(rfc6724.facts()))
+    assert not disagreements(rfc6724.ns, ["2001:db8:65::9"], offline(rfc6724.facts(), use_tempaddr={"s6c": 1}))
+
+
+def test_ecmp_every_hop_is_the_kernels_with_its_source(ecmp):
+    """Over many destinations per multipath route, the kernel takes every hop source_for
+    reports (with the same source), and asked through one hop's interface (``oif``) answers with
+    the source source_for gives that hop, where the kernel honours ``oif`` (IPv4)."""
+    facts = ecmp.facts()
+    taken, reported, bad = {}, {}, {}
+    for dest in ecmp.info["destinations"]:
+        mine = source_for(facts["routes"], facts["interfaces"], dest)
+        kernel = kernel_answer(ecmp.ns, dest)
+        hops = {(h["interface"], h["gateway"], h["source"]) for h in mine["nexthops"]}
+        reported.setdefault(mine["prefix"], set()).update(hops)
+        taken.setdefault(kernel.get("prefix"), set()).add((kernel["interface"], kernel["gateway"], kernel["source"]))
+        if mine["family"] == 4:
+            for hop in mine["nexthops"]:
+                via = kv.route_get(ecmp.ns, dest, oif=hop["interface"])
+                if (via["interface"], via["gateway"], via["source"]) != (hop["interface"], hop["gateway"], hop["source"]):
+                    bad["%s oif %s" % (dest, hop["interface"])] = (via, hop)
+    assert_equal(bad, {}, "ip route get DEST oif HOP vs source_for's hop")
+    assert sorted(reported) == sorted(ecmp.info["ecmp_prefixes"]), sorted(reported)
+    assert_equal({p: sorted(reported[p] - taken.get(p, set())) for p in reported}, dict.fromkeys(reported, []),
+                 "hops source_for reports that the kernel never took")
+    assert all(len(reported[p]) > 1 for p in reported), reported
