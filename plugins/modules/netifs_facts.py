@@ -15,12 +15,15 @@ version_added: 0.1.0
 description:
   - Reports the host's interfaces (index, name, kind, MTU, MAC, flags, state, counters), their IPv4
     and IPv6 addresses classified as loopback, link-local, private, shared, unique-local, public and
-    so on, every route and gateway (ECMP and nexthop objects included), multicast memberships, and
-    the best local (outbound) addresses of the default route the kernel would use.
+    so on, every route and gateway (ECMP and nexthop objects included), the policy routing rules
+    (C(ip rule)), multicast memberships, and the best local (outbound) addresses the kernel itself
+    picks towards the public Internet.
   - On Linux it reads everything in-process through rtnetlink. It starts no C(ip) or C(ethtool)
     process and writes no file, so it is fast on hosts with thousands of interfaces.
-  - Unlike M(ansible.builtin.setup), the default addresses come from the routing table itself, not
-    from C(ip route get 8.8.8.8), and all of an interface's addresses are reported, not only the first.
+  - Like M(ansible.builtin.setup), the default addresses are the kernel's own answer (its route lookup,
+    here asked in-process about five public probe destinations per family, so that one specific route
+    cannot decide alone; the route it matched and each probe's answer come with them), and all of an
+    interface's addresses are reported, not only the first.
   - The facts are returned as C(ansible_facts.netifs), in a versioned schema (C(netifs.schema)) that every
     plugin of this collection reads. The schema is documented in C(docs/schema.md) of the collection
     and under RV(ansible_facts.netifs) below.
@@ -48,8 +51,8 @@ options:
     description:
       - What to gather, as for M(ansible.builtin.setup).
       - V(interfaces) (link attributes), V(addresses), V(multicast) and V(stats) (counters) add to
-        C(netifs.interfaces); V(routes), V(gateways) and V(best_local) (which also fills
-        C(netifs.default_ipv4) and C(netifs.default_ipv6)) each add their own key.
+        C(netifs.interfaces); V(routes), V(gateways), V(rules) (policy routing rules) and V(best_local)
+        (which also fills C(netifs.default_ipv4) and C(netifs.default_ipv6)) each add their own key.
       - V(all) means every subset. An entry that starts with V(!) removes that subset; a list of only
         removals starts from V(all). For example V([all, "!stats"]) or V(["!multicast"]).
       - The module still reads what a subset depends on (links for every subset, routes and addresses for
@@ -63,6 +66,7 @@ options:
         name and alternative names. A pattern that starts with V(!) excludes. Only exclusions means
         every other interface.
       - Routes and gateways are reported unless every interface they leave through is excluded.
+        Policy rules are always reported whole.
       - Does not change V(best_local), C(netifs.default_ipv4), C(netifs.default_ipv6) or C(netifs.sources),
         which describe what the kernel does whatever is displayed.
       - By default every interface is reported.
@@ -176,7 +180,7 @@ ansible_facts:
           returned: always
           type: list
           elements: str
-          sample: [addresses, best_local, gateways, interfaces, multicast, routes, stats]
+          sample: [addresses, best_local, gateways, interfaces, multicast, routes, rules, stats]
         missing:
           description: What could not be gathered, each with the subset, the family (4, 6 or null) and why.
           returned: always
@@ -280,22 +284,159 @@ ansible_facts:
               nexthop_id: null
               nexthops: [{gateway: 192.0.2.1, interface: eth0, weight: 1, flags: []}]
         gateways:
-          description: Every distinct next hop with a gateway address, from every table.
+          description:
+            - Every distinct next hop with a gateway address, from every table.
+            - C(default) is V(true) for the hops of the routes the OS itself takes to the public
+              Internet (the routes its lookups of the probe destinations match, see C(default_ipv4.probes)),
+              whatever their prefix (a VPN's V(0.0.0.0/1) too); V(false) for every other route, a
+              default route the kernel does not use included.
           returned: when gateways were gathered
           type: list
           elements: dict
           sample: [{address: 192.0.2.1, family: 4, interface: eth0, metric: 100, table: 254, default: true}]
+        rules:
+          description:
+            - The kernel's policy routing rules (C(ip rule)), IPv4's then IPv6's, each family in the
+              kernel's order (by priority). Not filtered by O(interfaces).
+            - Only Linux's rtnetlink has them; on any other backend C(rules) is in
+              RV(ansible_facts.netifs.missing) when it was asked for, and this list is empty.
+          returned: when rules were gathered
+          type: list
+          elements: dict
+          contains:
+            family:
+              description: V(4) or V(6).
+              type: int
+            priority:
+              description: The rule's preference (C(pref)); V(0) for the first rule.
+              type: int
+            action:
+              description:
+                - V(lookup) (look up C(table)), V(goto) (go on at the rule of priority C(goto)), V(nop),
+                  V(blackhole), V(unreachable) or V(prohibit); another action's number as a string.
+              type: str
+            table:
+              description:
+                - The table a V(lookup) rule looks up (V(255) local, V(254) main, V(253) default, or the
+                  policy table's number); V(0) for an C(l3mdev) rule; V(null) for any other action.
+              type: int
+            goto:
+              description: The priority a V(goto) rule jumps to; V(null) for other actions.
+              type: int
+            invert:
+              description: C(not), the rule applies to what its selectors do not match.
+              type: bool
+            from:
+              description: The source prefix (CIDR, the address as the kernel holds it); V(null) for all.
+              type: str
+            to:
+              description: The destination prefix (CIDR); V(null) for all.
+              type: str
+            iif:
+              description: The input interface name the rule names (it need not exist, see C(flags)); V(null) for any.
+              type: str
+            oif:
+              description: The output interface name the rule names; V(null) for any.
+              type: str
+            fwmark:
+              description: The firewall mark matched; V(null) when the rule matches no mark.
+              type: int
+            fwmask:
+              description: The bits of the mark compared (V(4294967295) all); V(null) with C(fwmark).
+              type: int
+            tos:
+              description: The TOS (IPv4) or traffic class (IPv6) matched; V(0) when none.
+              type: int
+            l3mdev:
+              description: C(l3mdev), look up the table of the packet's VRF device.
+              type: bool
+            uid_range:
+              description: V([start, end]) of the socket owner's uid (C(uidrange)); V(null) for any.
+              type: list
+              elements: int
+            ipproto:
+              description: The IP protocol number matched (C(ipproto tcp) is V(6)); V(null) for any.
+              type: int
+            sport_range:
+              description: V([low, high]) source ports (one port gives both the same); V(null) for any.
+              type: list
+              elements: int
+            dport_range:
+              description: V([low, high]) destination ports; V(null) for any.
+              type: list
+              elements: int
+            suppress_prefixlength:
+              description:
+                - A lookup answer whose prefix is this long or shorter is refused and the next rule tried
+                  (V(0) refuses default routes, as wg-quick sets it up); V(null) when unset.
+              type: int
+            suppress_ifgroup:
+              description: A lookup answer through an interface of this group is refused; V(null) when unset.
+              type: int
+            protocol:
+              description: Who added the rule, named as a route's C(protocol) (V(kernel) for the default rules).
+              type: str
+            flags:
+              description:
+                - V(unresolved) (a V(goto) whose target does not exist), V(iif_detached), V(oif_detached)
+                  (the named interface does not exist).
+              type: list
+              elements: str
+          sample:
+            - family: 4
+              priority: 32764
+              action: lookup
+              table: 51820
+              goto: null
+              invert: true
+              from: null
+              to: null
+              iif: null
+              oif: null
+              fwmark: 51820
+              fwmask: 4294967295
+              tos: 0
+              l3mdev: false
+              uid_range: null
+              ipproto: null
+              sport_range: null
+              dport_range: null
+              suppress_prefixlength: null
+              suppress_ifgroup: null
+              protocol: unspec
+              flags: []
+            - {family: 4, priority: 32765, action: lookup, table: 254, goto: null, invert: false, from: null, to: null,
+               iif: null, oif: null, fwmark: null, fwmask: null, tos: 0, l3mdev: false, uid_range: null, ipproto: null,
+               sport_range: null, dport_range: null, suppress_prefixlength: 0, suppress_ifgroup: null, protocol: unspec,
+               flags: []}
         best_local:
           description:
-            - Per family, the usable addresses of the interfaces of the default route the kernel would
-              use, its preferred source first. Empty lists when there is no default route.
+            - Per family, the source addresses this host uses towards the public Internet, as the kernel
+              picks them; the source of its route lookup for the chosen probe first, then the source it
+              uses on each other next hop's interface (ECMP), then the other usable addresses (global or
+              site scope, not tentative, failed or deprecated, not a group) of those interfaces.
+            - Empty lists when there is no way out of that family, or when it ends on a rejecting route.
           returned: when best_local was gathered
           type: dict
           sample:
             ipv4: [{address: 192.0.2.10, prefixlen: 24, interface: eth0}]
             ipv6: [{address: "2001:db8::10", prefixlen: 64, interface: eth0}]
         default_ipv4:
-          description: The keys of C(ansible_default_ipv4), from the routing table; V({}) without a default route.
+          description:
+            - The keys of C(ansible_default_ipv4), from the kernel's own route lookup (on Linux
+              C(RTM_GETROUTE), C(ip rule) policy included) of five public probe destinations
+              (V(8.8.8.8), V(1.1.1.1), V(94.140.14.14), V(149.112.112.112), V(208.67.222.222); nothing is
+              sent to them). The probes are grouped by the way they leave (type, table and next hops), and
+              the first probe of the largest group gives C(interface), C(gateway) and C(address) (the
+              kernel's source); a disagreement is named in C(warnings).
+            - C(route) is the route that lookup matched, as the kernel holds it (every next hop, each
+              with the C(source) the kernel uses on its interface); C(probes) are each probe's answer, a
+              C(sources) entry with C(matched) (the prefix of its route) and C(agrees).
+            - A rejecting route (blackhole, unreachable, prohibit) is an answer, with C(address),
+              C(interface) and C(gateway) V(null) and the route's type in C(route.type).
+            - V({}) when most probes have no route at all.
+            - A backend whose OS does not tell the route it matched takes C(route), C(gateway) and
+              C(table) from the tables' longest match and says so in C(missing).
           returned: when best_local was gathered
           type: dict
           sample:
@@ -310,8 +451,31 @@ ansible_facts:
             mtu: 1500
             type: ether
             alias: eth0
+            route:
+              destination: 0.0.0.0/0
+              family: 4
+              type: unicast
+              table: 254
+              protocol: dhcp
+              scope: global
+              metric: 100
+              preference: null
+              gateway: 192.0.2.1
+              interface: eth0
+              preferred_source: null
+              source: null
+              tos: 0
+              flags: []
+              nexthop_id: null
+              nexthops: [{gateway: 192.0.2.1, interface: eth0, weight: 1, flags: [], source: 192.0.2.10}]
+            probes:
+              - {destination: 8.8.8.8, address: 8.8.8.8, family: 4, source: 192.0.2.10, interface: eth0,
+                 gateway: 192.0.2.1, table: 254, type: unicast, error: null, matched: 0.0.0.0/0, agrees: true}
         default_ipv6:
-          description: The keys of C(ansible_default_ipv6), from the routing table; V({}) without a default route.
+          description:
+            - As C(default_ipv4), with the keys of C(ansible_default_ipv6), for the IPv6 probes
+              (V(2001:4860:4860::8888), V(2606:4700:4700::1111), V(2620:fe::fe), V(2a02:6b8::feed:ff),
+              V(2400:3200::1)).
           returned: when best_local was gathered
           type: dict
           sample:
@@ -323,11 +487,17 @@ ansible_facts:
             macaddress: "52:54:00:12:34:56"
             mtu: 1500
             type: ether
+            route: {destination: "::/0", family: 6, type: unicast, table: 254, nexthops: [{gateway: "fe80::1", interface: eth0, weight: 1, flags: [], source: "2001:db8::10"}]}
+            probes: []
         sources:
           description:
             - One entry per destination, the kernel's own answer, with C(destination), C(address) (what it
               resolved to), C(family), C(source), C(interface), C(gateway), C(table), C(type) and C(error)
               (V(null) on success).
+            - A lookup that ends on a rejecting route is an answer too, with C(error) set and C(type) the
+              route's (the kernel tells it by errno, C(EINVAL) blackhole, C(EHOSTUNREACH) unreachable,
+              C(EACCES) prohibit; C(table) from the gathered tables, V(null) when they were not gathered).
+              No route at all, or a C(throw) no later table catches, leaves C(type) V(null).
           returned: when O(destinations) was given
           type: list
           elements: dict

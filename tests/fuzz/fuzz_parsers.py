@@ -47,7 +47,7 @@ def _instrumented():
 
 
 with _instrumented():
-    from netifs import addresses, freebsd_netlink, iphlpapi, links, netlink, nexthops, procfs, route_socket, routes, sockaddr
+    from netifs import addresses, freebsd_netlink, iphlpapi, links, netlink, nexthops, procfs, route_socket, routes, rules, sockaddr
     from netifs.errors import NetlinkError, ParseError
 
 # Output bound: JSON bytes <= FACTOR * input bytes + CONSTANT. The densest real encodings are a
@@ -184,6 +184,7 @@ DISPATCH = {
     16: links.parse_link,  # RTM_NEWLINK
     20: addresses.parse_address,  # RTM_NEWADDR
     24: _route,  # RTM_NEWROUTE
+    32: rules.parse_rule,  # RTM_NEWRULE
     58: addresses.parse_multicast,  # RTM_GETMULTICAST
     104: nexthops.parse_nexthop,  # RTM_NEWNEXTHOP
 }
@@ -313,6 +314,7 @@ TARGETS = (
     ("freebsd_nexthop", _payload(freebsd_netlink.parse_nexthop)),
     ("gaa", _iphlpapi(iphlpapi.adapters)),
     ("forward_table", _iphlpapi(_forward_rows)),
+    ("rule", _payload(rules.parse_rule)),
 )
 SELECTOR = {name: index for index, (name, _run) in enumerate(TARGETS)}
 

@@ -150,6 +150,25 @@ def nexthops():
             ("short-header", nl.nhmsg()[:4], "error")]
 
 
+def rules():
+    v4 = nl.kernel_rule(32764, 51820, nl.attr(nl.FRA_FWMARK, nl.u32(51820)), nl.attr(nl.FRA_FWMASK, nl.u32(0xFFFFFFFF)),
+                        nl.attr(nl.FRA_SRC, nl.ip("10.1.0.0")), nl.attr(nl.FRA_IIFNAME, nl.cstr("eth0")),
+                        nl.uid_range(1000, 2000), nl.port_range(nl.FRA_DPORT_RANGE, 443, 443),
+                        src_len=16, flags=nl.FIB_RULE_INVERT | nl.FIB_RULE_IIF_DETACHED)
+    v6 = nl.kernel_rule(100, 100, nl.attr(nl.FRA_DST, nl.ip("2001:db8::")), nl.attr(nl.FRA_IP_PROTO, nl.u8(6)),
+                        nl.attr(nl.FRA_OIFNAME, nl.cstr("eth1")), nl.port_range(nl.FRA_SPORT_RANGE, 1, 1023),
+                        family=nl.AF_INET6, dst_len=32, tos=0x20, suppress=0)
+    return [("v4-wg-quick", v4, "ok"), ("v6", v6, "ok"),
+            ("goto-unresolved", nl.kernel_rule(300, 0, nl.attr(nl.FRA_GOTO, nl.u32(301)), action=nl.FR_ACT_GOTO,
+                                               flags=nl.FIB_RULE_UNRESOLVED), "ok"),
+            ("l3mdev", nl.kernel_rule(1000, 0, nl.attr(nl.FRA_L3MDEV, nl.u8(1))), "ok"),
+            ("priority-2-bytes", nl.rule(nl.attr(nl.FRA_PRIORITY, nl.u16(1))), "error"),
+            ("uid-range-4-bytes", nl.rule(nl.attr(nl.FRA_UID_RANGE, nl.u32(1))), "error"),
+            ("src-len-without-src", nl.kernel_rule(1, 100, src_len=8), "error"),
+            ("bad-family", nl.kernel_rule(1, 100, family=nl.AF_BRIDGE), "error"),
+            ("short-header", nl.fib_rule_hdr()[:11], "error")] + [("v4-cut%d" % len(c), c, "any") for c in _cuts(v4)]
+
+
 IGMP = (b"Idx\tDevice    : Count Querier\tGroup    Users Timer\tReporter\n"
         b"1\tlo        :     1      V3\n\t\t\t\t010000E0     1 0:00000000\t\t0\n"
         b"2\teth0      :     2      V3\n\t\t\t\tFB0000E0     1 0:00000000\t\t0\n\t\t\t\t010000E0     1 0:00000000\t\t0\n")
@@ -211,6 +230,7 @@ def datagrams():
             ("addresses", _dump(*[(nl.RTM_NEWADDR, p) for _d, p, e in addresses() if e == "ok"]), "ok"),
             ("routes", _dump(*[(nl.RTM_NEWROUTE, p) for _d, p, e in routes() if e == "ok"]), "ok"),
             ("nexthops", _dump(*[(nl.RTM_NEWNEXTHOP, p) for _d, p, e in nexthops() if e == "ok"]), "ok"),
+            ("rules", _dump(*[(nl.RTM_NEWRULE, p) for _d, p, e in rules() if e == "ok"]), "ok"),
             ("multicast", _dump((nl.RTM_GETMULTICAST, nl.multicast(nl.AF_INET, 1, "224.0.0.1")),
                                 (nl.RTM_GETMULTICAST, nl.multicast(nl.AF_INET6, 1, "ff02::1"))), "ok"),
             ("error-eperm", nl.error(1, ext_msg="Operation not permitted"), "ok"),
@@ -352,7 +372,7 @@ BUILDERS = (("link", links), ("address", addresses), ("multicast", multicast), (
             ("rs_ifmalist", _route_socket([("ifmalist", "ok"), ("iflist", "ok")])),
             ("freebsd_link", freebsd_links), ("freebsd_address", freebsd_addresses), ("freebsd_route", freebsd_routes),
             ("freebsd_nexthop", freebsd_nexthops),
-            ("gaa", gaa), ("forward_table", forward_tables))
+            ("gaa", gaa), ("forward_table", forward_tables), ("rule", rules))
 
 
 def seeds():

@@ -99,6 +99,13 @@ def rejectonly():
     yield from scenarios.built("rejectonly", scenarios.build_rejectonly)
 
 
+@pytest.fixture(scope="module")
+def policy():
+    """Policy rules of every kind, both families (scenarios.RULES); not one of SCENARIOS: its
+    reject and wg-quick rules change what the kernel's lookups answer."""
+    yield from scenarios.built("policy", scenarios.build_rules)
+
+
 SCENARIOS = ("lan", "routes", "noipv6", "nodefault", "rejectonly")
 
 

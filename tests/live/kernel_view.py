@@ -21,6 +21,12 @@ Where ``ip`` is lossy, and what is done about it:
   rebuilt here from ``ip -j nexthop`` instead.
 * multicast: ``ip maddr`` reads /proc/net/igmp and /proc/net/igmp6 itself; those files are read
   here directly (``ip -j maddr`` is compared with them as a cross-check).
+* rules: ``ip rule`` names tables, protocols, TOS values and interface groups from /etc/iproute2
+  and IP protocols from /etc/protocols (``ipproto-N`` when unnamed), prints a host prefix without
+  its length, ``all`` for no prefix, a fwmask only when it is not 0xffffffff, a port range of one
+  port as ``sport``/``dport``, ``suppress_*`` only for a rule with a table, and ``proto`` only
+  with ``-d``. Keys it prints that the schema has no place for (realms, tun_id, nat) fail the
+  normaliser rather than pass unseen.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -30,6 +36,7 @@ import ipaddress
 import json
 import os
 import re
+import socket
 
 from netns import probe_links, run
 
@@ -54,8 +61,6 @@ SCOPES = {"global": 0, "universe": 0, "site": 200, "link": 253, "host": 254, "no
 SCOPE_NAMES = {0: "global", 200: "site", 253: "link", 254: "host", 255: "nowhere"}
 RTNH_FLAG_NAMES = {"dead", "pervasive", "onlink", "offload", "linkdown", "unresolved", "trap"}
 REJECT_TYPES = {"blackhole", "unreachable", "prohibit"}
-PREF_ORDER = {"high": 0, "medium": 1, None: 1, "low": 2}
-DEFAULT_TABLE_CHAIN = (255, 254, 253)  # the default rule chain: local, main, default
 
 
 def _read_names(base, builtin):
@@ -83,6 +88,14 @@ RT_TABLES = _read_names("/etc/iproute2/rt_tables", {"local": 255, "main": 254, "
 RT_PROTOS = _read_names("/etc/iproute2/rt_protos", {
     "unspec": 0, "redirect": 1, "kernel": 2, "boot": 3, "static": 4, "ra": 9, "dhcp": 16})
 RT_DSFIELD = _read_names("/etc/iproute2/rt_dsfield", {})
+RT_GROUPS = _read_names("/etc/iproute2/group", {"default": 0})
+# linux/rtnetlink.h RTPROT_* names: how the schema names a rule's protocol (the number otherwise).
+RTPROT_NAMES = {
+    0: "unspec", 1: "redirect", 2: "kernel", 3: "boot", 4: "static", 8: "gated", 9: "ra", 10: "mrt",
+    11: "zebra", 12: "bird", 13: "dnrouted", 14: "xorp", 15: "ntk", 16: "dhcp", 17: "mrouted",
+    18: "keepalived", 42: "babel", 99: "openr", 186: "bgp", 187: "isis", 188: "ospf", 189: "rip",
+    192: "eigrp",
+}
 
 
 def table_number(value):
@@ -382,8 +395,9 @@ def routes(ns, include_local=False):
     return out
 
 
-def gateways(route_records):
-    """The schema's gateways: one entry per distinct next hop with a gateway address."""
+def gateways(route_records, defaults):
+    """The schema's gateways: one entry per distinct next hop with a gateway address; ``default``
+    when the route is one the kernel takes to the public Internet (``defaults``: ``route_id``s)."""
     seen = []
     for r in route_records:
         for nh in r["nexthops"]:
@@ -391,64 +405,26 @@ def gateways(route_records):
                 continue
             g = {"address": nh["gateway"], "family": family_of(nh["gateway"]),
                  "interface": nh["interface"], "metric": r["metric"], "table": r["table"],
-                 "default": r["destination"] in ("0.0.0.0/0", "::/0")}
+                 "default": route_id(r) in defaults}
             if g not in seen:
                 seen.append(g)
     return seen
 
 
-# ---------------------------------------------------------------- best_local / default
-
-def chosen_default(route_records, family):
-    """The schema's default-route choice: (pooled routes, usable next hops) or (None, [])."""
-    dst = "0.0.0.0/0" if family == 4 else "::/0"
-    cands = [r for r in route_records
-             if r["family"] == family and r["destination"] == dst and r["type"] not in REJECT_TYPES
-             and r["tos"] == 0 and r["source"] is None and r["table"] in DEFAULT_TABLE_CHAIN
-             and r["type"] == "unicast"]
-    for table in DEFAULT_TABLE_CHAIN:
-        in_table = [r for r in cands if r["table"] == table]
-        if not in_table:
-            continue
-        key = min((r["metric"], PREF_ORDER[r["preference"]]) for r in in_table)
-        pooled = [r for r in in_table if (r["metric"], PREF_ORDER[r["preference"]]) == key]
-        hops = [nh for r in pooled for nh in r["nexthops"]
-                if nh["interface"] and not {"dead", "linkdown"} & set(nh["flags"])]
-        return pooled, hops
-    return None, []
+def route_id(r):
+    return (r["family"], r["table"], r["destination"], r["metric"])
 
 
-def best_local(route_records, addrs, family):
-    """``[{address, prefixlen, interface}]`` by the schema's rule."""
-    pooled, hops = chosen_default(route_records, family)
-    if not pooled:
-        return []
-    out = []
+# ---------------------------------------------------------------- the way out: ip route get
 
-    def add(rec, ifname):
-        item = {"address": rec["address"], "prefixlen": rec["prefixlen"], "interface": ifname}
-        if item not in out:
-            out.append(item)
-
-    fam_addrs = [(ifname, a) for ifname, lst in addrs.items() for a in lst if a["family"] == family]
-    for r in pooled:
-        if r["preferred_source"]:
-            for ifname, a in fam_addrs:
-                if a["address"] == r["preferred_source"] and usable(a):
-                    add(a, ifname)
-                    break
-    interfaces = []
-    for nh in hops:
-        if nh["interface"] not in interfaces:
-            interfaces.append(nh["interface"])
-    for ifname in interfaces:
-        for a in addrs.get(ifname, []):
-            if a["family"] == family and usable(a):
-                add(a, ifname)
-    return out
+# What ``ip route get`` prints when the lookup ends on a rejecting route (the errno's text).
+ERROR_TYPES = {"Invalid argument": "blackhole", "No route to host": "unreachable", "Permission denied": "prohibit"}
 
 
-# ---------------------------------------------------------------- route get
+def _error(proc):
+    text = proc.stderr.strip() or "exit %d" % proc.returncode
+    return {"error": text, "type": next((t for m, t in ERROR_TYPES.items() if m in text), None)}
+
 
 # source_for's names of the traffic's selectors -> ``ip route get``'s words for them
 ROUTE_GET_WORDS = {"source": "from", "fwmark": "mark", "uid": "uid", "iif": "iif", "oif": "oif",
@@ -456,26 +432,25 @@ ROUTE_GET_WORDS = {"source": "from", "fwmark": "mark", "uid": "uid", "iif": "iif
 
 
 def route_get(ns, destination, fibmatch=False, **selectors):
-    """``ip -d -j route get`` of one destination (``addr%zone`` becomes ``oif zone``);
-    ``selectors`` describe the traffic (``fwmark=51820``, ``uid=1000``, ``source=...``: see
-    ROUTE_GET_WORDS). ``fibmatch`` asks for the matching route itself (RTM_F_FIB_MATCH).
+    """``ip -d -j route get`` of one destination (``addr%zone`` or an ``oif`` selector pins the
+    output interface); ``selectors`` describe the traffic (``fwmark=51820``, ``uid=1000``,
+    ``source=...``: see ROUTE_GET_WORDS). ``fibmatch`` asks for the matching route itself.
 
     Returns ``{address, family, source, interface, gateway, table, type}`` (and ``prefix``, the
-    route's destination, with ``fibmatch``) or ``{error: stderr}``. With a ``source`` selector
-    the source is the one given: ``ip`` then prints it as ``from`` (IPv4 leaves out ``prefsrc``,
-    IPv6 prints the source it would have picked itself).
+    route's destination, with ``fibmatch``) or ``{error: stderr, type: the reject type its errno
+    stands for, or None}``. With a ``source`` selector the source is the one given: ``ip`` then
+    prints it as ``from`` (IPv4 leaves out ``prefsrc``, IPv6 prints the one it would pick).
     """
     addr, _sep, zone = destination.partition("%")
     family = family_of(addr)
     argv = ["-d", "-j", "-%d" % family, "route", "get"] + (["fibmatch"] if fibmatch else []) + [addr]
-    if zone:
-        argv += ["oif", zone]
+    selectors["oif"] = zone or selectors.get("oif")
     for key, value in sorted(selectors.items()):
         if value is not None:
             argv += [ROUTE_GET_WORDS[key], str(value)]
     proc = run(["ip", "-n", ns.name] + argv, check=False)
     if proc.returncode != 0:
-        return {"error": proc.stderr.strip() or "exit %d" % proc.returncode}
+        return _error(proc)
     r = json.loads(proc.stdout)[0]
     out = {"address": addr, "family": family, "source": selectors.get("source") or r.get("prefsrc"),
            "interface": r.get("dev"), "gateway": r.get("gateway"),
@@ -484,3 +459,216 @@ def route_get(ns, destination, fibmatch=False, **selectors):
     if fibmatch:
         out["prefix"] = cidr(r.get("dst"), family)
     return out
+
+
+def route_match(ns, destination, objects):
+    """``ip -d -j route get fibmatch``: the route the lookup matched, as a schema record."""
+    family = family_of(destination)
+    proc = run(["ip", "-n", ns.name, "-d", "-j", "-%d" % family, "route", "get", "fibmatch", destination],
+               check=False)
+    if proc.returncode != 0:
+        return _error(proc)
+    return route_record(json.loads(proc.stdout)[0], family, objects)
+
+
+def _path(got, match):
+    """What probes share when they leave the same way: the hops, not the prefix."""
+    if "error" in got:
+        return ("error", got["type"])
+    return (got["type"], got["table"],
+            tuple(sorted((h["gateway"] or "", h["interface"] or "") for h in match["nexthops"])))
+
+
+def way_out(ns, family, probes):
+    """The kernel's answers for ``probes``: ``{answers: [(probe, route get, fibmatch route)],
+    chosen: the first answer of the largest group leaving the same way (None when that group has
+    no route), group: that group's answers, hop_sources: {interface: src of route get ... oif}}``."""
+    objects = nexthop_objects(ns)
+    answers = []
+    for probe in probes:
+        got = route_get(ns, probe)
+        answers.append((probe, got, None if "error" in got else route_match(ns, probe, objects)))
+    paths = [_path(got, match) for _p, got, match in answers]
+    best = max(paths, key=lambda p: (paths.count(p), -paths.index(p)))
+    group = [a for a, p in zip(answers, paths) if p == best]
+    out = {"answers": answers, "paths": paths, "best": best, "group": group, "hop_sources": {},
+           "chosen": None if best == ("error", None) else group[0]}
+    if out["chosen"] and out["chosen"][2]:
+        probe, got, match = out["chosen"]
+        for hop in match["nexthops"]:
+            if hop["interface"] and hop["interface"] != got["interface"]:
+                out["hop_sources"][hop["interface"]] = route_get(ns, probe, oif=hop["interface"]).get("source")
+        out["hop_sources"][got["interface"]] = got["source"]
+    return out
+
+
+def default_ids(ways):
+    """The ``route_id`` of every route the chosen probes leave by."""
+    return {route_id(m) for way in ways if way["chosen"] for _p, _g, m in way["group"] if m}
+
+
+def owner(addrs, address, family, first):
+    """``(interface, address record)`` holding ``address``, ``first`` looked at first."""
+    for name in [first] + [n for n in addrs if n != first]:
+        for a in addrs.get(name, ()):
+            if a["family"] == family and a["address"] == address:
+                return name, a
+    return None, None
+
+
+def best_local(way, addrs, family):
+    """``[{address, prefixlen, interface}]``: the kernel's source for the chosen probe, each
+    hop's source (``route get ... oif``), then the usable addresses of those interfaces."""
+    if way["chosen"] is None or "error" in way["chosen"][1]:
+        return []
+    _probe, got, match = way["chosen"]
+    devs = [got["interface"]] + [h["interface"] for h in match["nexthops"] if h["interface"]]
+    out = []
+
+    def add(rec, name):
+        item = {"address": rec["address"], "prefixlen": rec["prefixlen"], "interface": name}
+        if item["address"] not in [o["address"] for o in out]:
+            out.append(item)
+    for dev in devs:
+        name, rec = owner(addrs, way["hop_sources"].get(dev), family, dev)
+        if rec:
+            add(rec, name)
+    for dev in devs:
+        for a in addrs.get(dev, ()):
+            if a["family"] == family and usable(a) and not ipaddress.ip_address(a["address"]).is_multicast:
+                add(a, dev)
+    return out
+
+
+# ---------------------------------------------------------------- sources
+
+ROUTE_KEYS_OF_SOURCES = ("source", "interface", "gateway", "table", "type")
+ERROR_TEXT = "<an error text>"
+
+
+def reject_route(routes, destination, rtype):
+    """The longest route of type ``rtype`` covering ``destination`` (lowest metric), or None."""
+    addr = ipaddress.ip_address(destination)
+    hits = [r for r in routes if r["type"] == rtype and r["family"] == addr.version
+            and addr in ipaddress.ip_network(r["destination"])]
+    hits.sort(key=lambda r: (-ipaddress.ip_network(r["destination"]).prefixlen, r["metric"]))
+    return hits[0] if hits else None
+
+
+def expected_source(ns, destination, routes):
+    """The ``sources`` entry ``ip route get`` stands for: on an error every route key null but
+    the reject type its errno tells, with the table of the tables' route of that type."""
+    k = route_get(ns, destination)
+    out = {"destination": destination}
+    if "error" in k:
+        out.update(dict.fromkeys(ROUTE_KEYS_OF_SOURCES), error=ERROR_TEXT, type=k["type"])
+        if k["type"]:
+            found = reject_route(routes, destination.partition("%")[0], k["type"])
+            out["table"] = found["table"] if found else None
+        return out
+    out.update(k, error=None)
+    return out
+
+
+def engine_source(s, zone=None):
+    """An engine ``sources`` entry in ``expected_source``'s shape (an error's text left out; a
+    zone on an address accepted where it names the right interface)."""
+    out = {k: s.get(k) for k in ("destination", "address", "family", "error") + ROUTE_KEYS_OF_SOURCES}
+    if out["error"]:
+        out["error"] = ERROR_TEXT
+        del out["address"], out["family"]
+    for key in ("address", "source"):
+        value = out.get(key)
+        if isinstance(value, str) and "%" in value:
+            addr, _sep, z = value.partition("%")
+            if z == (zone or out.get("interface")):
+                out[key] = addr
+    return out
+
+
+# ---------------------------------------------------------------- rules
+
+IP_RULE_KEYS = {"priority", "not", "src", "srclen", "dst", "dstlen", "tos", "fwmark", "fwmask", "iif",
+                "iif_detached", "oif", "oif_detached", "l3mdev", "uid_start", "uid_end", "ipproto", "sport",
+                "sport_start", "sport_end", "dport", "dport_start", "dport_end", "table", "suppress_prefixlen",
+                "suppress_ifgroup", "goto", "unresolved", "nop", "action", "protocol"}
+RULE_ACTIONS = {"blackhole", "unreachable", "prohibit"}
+
+
+def _rule_prefix(r, key, family):
+    if r.get(key) in (None, "all"):
+        return None
+    return "%s/%d" % (r[key], r.get(key + "len", 32 if family == 4 else 128))
+
+
+def _rule_range(r, key):
+    if key in r:
+        return [r[key], r[key]]
+    if key + "_start" in r:
+        return [r[key + "_start"], r[key + "_end"]]
+    return None
+
+
+def _rule_action(r):
+    if "goto" in r:
+        return "goto"
+    if "nop" in r:
+        return "nop"
+    if r.get("action") in RULE_ACTIONS:
+        return r["action"]
+    if "action" in r:
+        raise AssertionError("ip -j rule printed an action this normaliser does not know: %r" % r)
+    return "lookup"
+
+
+def _ipproto(name):
+    if name is None:
+        return None
+    if name.startswith("ipproto-"):
+        return int(name[len("ipproto-"):])
+    return socket.getprotobyname(name)
+
+
+def _group(value):
+    if value is None:
+        return None
+    return int(value) if value.isdigit() else RT_GROUPS[value]
+
+
+def rule_record(r, family):
+    """One entry of ``ip -d -j rule`` as the schema's rule record."""
+    unknown = set(r) - IP_RULE_KEYS
+    if unknown:
+        raise AssertionError("ip -j rule printed keys this normaliser does not know: %s in %r" % (sorted(unknown), r))
+    action = _rule_action(r)
+    marked = "fwmark" in r
+    protocol = protocol_number(r.get("protocol", "unspec"))
+    return {
+        "family": family,
+        "priority": r["priority"],
+        "action": action,
+        "table": (table_number(r["table"]) if "table" in r else 0) if action == "lookup" else None,
+        "goto": r.get("goto"),
+        "invert": "not" in r,
+        "from": _rule_prefix(r, "src", family),
+        "to": _rule_prefix(r, "dst", family),
+        "iif": r.get("iif"),
+        "oif": r.get("oif"),
+        "fwmark": int(r["fwmark"], 0) if marked else None,
+        "fwmask": (int(r["fwmask"], 0) if "fwmask" in r else 0xFFFFFFFF) if marked else None,
+        "tos": tos_number(r.get("tos")),
+        "l3mdev": "l3mdev" in r,
+        "uid_range": [r["uid_start"], r["uid_end"]] if "uid_start" in r else None,
+        "ipproto": _ipproto(r.get("ipproto")),
+        "sport_range": _rule_range(r, "sport"),
+        "dport_range": _rule_range(r, "dport"),
+        "suppress_prefixlength": r.get("suppress_prefixlen"),
+        "suppress_ifgroup": _group(r.get("suppress_ifgroup")),
+        "protocol": RTPROT_NAMES.get(protocol, str(protocol)),
+        "flags": [f for f in ("unresolved", "iif_detached", "oif_detached") if f in r],
+    }
+
+
+def rules(ns):
+    """Every policy rule, IPv4 then IPv6, each in the kernel's order, as schema records."""
+    return [rule_record(r, family) for family in (4, 6) for r in ns.ipj("-d", "-%d" % family, "rule", "show")]

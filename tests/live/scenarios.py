@@ -70,6 +70,14 @@ def _veth(ns, a, b, **kw):
     ns.ip("link", "add", a, "type", "veth", "peer", "name", b, *kw.get("peer_args", ()))
 
 
+def _veth_host(ns, a, b):
+    """No DAD, loopback up, and one veth pair ``a``/``b``, both up: what the small hosts start from."""
+    _no_dad(ns)
+    _up(ns, "lo")
+    _veth(ns, a, b)
+    _up(ns, a, b)
+
+
 def build_lan(ns, peer):
     """A LAN host. ``peer`` is a second namespace that gets the far end of ``xa``."""
     info = {"optional": {}}
@@ -239,10 +247,7 @@ def build_noipv6(ns):
 def build_nodefault(ns):
     """Interfaces and addresses, no default route in any table."""
     info = {"optional": {}}
-    _no_dad(ns)
-    _up(ns, "lo")
-    _veth(ns, "nda", "ndb")
-    _up(ns, "nda", "ndb")
+    _veth_host(ns, "nda", "ndb")
     ns.ip("addr", "add", "10.40.0.1/24", "dev", "nda")
     ns.ip("addr", "add", "2001:db8:40::1/64", "dev", "nda", "nodad")
     ns.ip("route", "add", "10.41.0.0/16", "via", "10.40.0.254")
@@ -254,10 +259,7 @@ def build_nodefault(ns):
 def build_rejectonly(ns):
     """Default routes that are never candidates: blackhole, unreachable, TOS and source bound."""
     info = {"optional": {}}
-    _no_dad(ns)
-    _up(ns, "lo")
-    _veth(ns, "rja", "rjb")
-    _up(ns, "rja", "rjb")
+    _veth_host(ns, "rja", "rjb")
     ns.ip("addr", "add", "10.50.0.1/24", "dev", "rja")
     ns.ip("addr", "add", "2001:db8:50::1/64", "dev", "rja", "nodad")
     ns.ip("route", "add", "blackhole", "default", "metric", 5)
@@ -267,4 +269,66 @@ def build_rejectonly(ns):
                                              "via", "2001:db8:50::fe", "dev", "rja", "metric", 1)
     info["destinations"] = ["8.8.8.8", "2001:db8:ffff::1", "10.50.0.9"]
     info["uncovered"] = {4: "8.8.8.8", 6: "2001:db8:ffff::1"}
+    return info
+
+
+# Policy rules of every kind the schema describes, per family: (family, ip rule arguments).
+# Each has its own pref, so that the order is the kernel's and not the order of insertion.
+RULES = [
+    (4, "pref 100 from 10.1.0.0/16 lookup 100"),
+    (4, "pref 101 from 10.9.8.7/16 lookup 100"),  # the kernel keeps the host bits
+    (4, "pref 102 from 10.1.1.1 to 192.0.2.0/24 lookup 101"),
+    (4, "pref 103 not from 10.2.0.0/16 lookup 102"),
+    (4, "pref 104 iif rla lookup 103"),
+    (4, "pref 105 oif rlb lookup 104"),
+    (4, "pref 106 iif nosuchif0 lookup 105"),  # detached: names an interface that does not exist
+    (4, "pref 107 oif nosuchif1 lookup 105"),
+    (4, "pref 108 fwmark 0x10 lookup 106"),
+    (4, "pref 109 fwmark 0x20/0xff lookup 106"),
+    (4, "pref 110 fwmark 0/0xffffffff lookup 106"),  # unmarked packets only
+    (4, "pref 111 tos 0x10 lookup 107"),
+    (4, "pref 112 uidrange 1000-2000 lookup 108"),
+    (4, "pref 113 ipproto tcp sport 1000-2000 lookup 109"),
+    (4, "pref 114 ipproto udp dport 53 lookup 109"),
+    (4, "pref 115 ipproto 200 sport 7 dport 1024-65534 lookup 109"),
+    (4, "pref 116 goto 32766"),
+    (4, "pref 117 goto 118"),  # unresolved: no rule has pref 118
+    (4, "pref 119 nop"),
+    (4, "pref 120 from 10.66.0.0/16 blackhole"),
+    (4, "pref 121 from 10.67.0.0/16 unreachable"),
+    (4, "pref 122 from 10.68.0.0/16 prohibit"),
+    (4, "pref 123 lookup main suppress_ifgroup 5"),
+    (4, "pref 124 lookup 110 proto static"),
+    (4, "pref 125 lookup 110 proto 77"),
+    # wg-quick: whatever is not the tunnel's own traffic goes through the tunnel's table, except
+    # what main routes more specifically than a default route
+    (4, "pref 200 not fwmark 51820 lookup 51820"),
+    (4, "pref 201 lookup main suppress_prefixlength 0"),
+    (6, "pref 100 from 2001:db8:1::/48 lookup 100"),
+    (6, "pref 101 to 2001:db8:2::1 lookup 101"),
+    (6, "pref 102 not to 2001:db8:3::/64 iif rla lookup 102"),
+    (6, "pref 103 oif nosuchif1 lookup 103"),
+    (6, "pref 104 fwmark 0x100/0xf00 lookup 104"),
+    (6, "pref 105 tos 0x20 lookup 105"),
+    (6, "pref 106 uidrange 0-0 lookup 106"),
+    (6, "pref 107 ipproto ipv6-icmp lookup 107"),
+    (6, "pref 108 ipproto tcp dport 443 sport 1-1023 lookup 107"),
+    (6, "pref 109 goto 32766"),
+    (6, "pref 110 nop"),
+    (6, "pref 111 from 2001:db8:66::/48 blackhole"),
+    (6, "pref 112 from 2001:db8:67::/48 unreachable"),
+    (6, "pref 113 from 2001:db8:68::/48 prohibit"),
+    (6, "pref 200 not fwmark 51820 lookup 51820"),
+    (6, "pref 201 lookup main suppress_prefixlength 0"),
+]
+
+
+def build_rules(ns):
+    """Policy rules of every kind (``RULES``), and ``l3mdev`` rules where ``ip rule`` takes them."""
+    info = {"optional": {}}
+    _veth_host(ns, "rla", "rlb")
+    for family, args in RULES:
+        ns.ip("-%d" % family, "rule", "add", *args.split())
+    info["optional"]["l3mdev"] = all(ns.ip_ok("-%d" % family, "rule", "add", "pref", 300, "l3mdev")
+                                     for family in (4, 6))
     return info

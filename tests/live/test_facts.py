@@ -26,12 +26,12 @@ from compare import assert_equal, assert_same_multiset, canon, pick
 
 pytestmark = pytest.mark.usefixtures("engine_present")
 
-ALL_SUBSETS = ["addresses", "best_local", "gateways", "interfaces", "multicast", "routes", "stats"]
+ALL_SUBSETS = ["addresses", "best_local", "gateways", "interfaces", "multicast", "routes", "rules", "stats"]
 TOP_KEYS = ("schema", "backend", "subsets", "missing", "warnings")
 SUBSET_KEYS = {
     "interfaces": ("interfaces",), "addresses": ("interfaces", "all_ipv4_addresses", "all_ipv6_addresses"),
     "multicast": ("interfaces",), "stats": ("interfaces",), "routes": ("routes",),
-    "gateways": ("gateways",), "best_local": ("best_local", "default_ipv4", "default_ipv6"),
+    "gateways": ("gateways",), "best_local": ("best_local", "default_ipv4", "default_ipv6"), "rules": ("rules",),
 }
 LINK_KEYS = ("index", "name", "altnames", "kind", "slave_kind", "type", "mac", "mtu", "min_mtu",
              "max_mtu", "flags", "oper_state", "carrier", "master", "parent", "peer", "link_netnsid",
@@ -267,136 +267,18 @@ def test_routes(any_scenario):
     assert_same_multiset(engine, expect, "routes of every table but local", label=route_label)
 
 
-def test_gateways(any_scenario):
-    f = any_scenario.facts()
-    expect = kv.gateways(kv.routes(any_scenario.ns))
-    engine = [pick(g, GATEWAY_KEYS) for g in f["gateways"]]
-    assert_same_multiset(engine, expect, "gateways")
-    dupes = [g for i, g in enumerate(engine) if g in engine[:i]]
-    assert_equal(dupes, [], "duplicate gateways")
+# gateways, best_local, default_ipv4/6 and sources: test_way_out.py, against ip route get.
 
 
-# ------------------------------------------------------------------ best_local, defaults
+# ------------------------------------------------------------------ rules
 
-def test_best_local_follows_the_schema_rule(any_scenario):
-    f = any_scenario.facts()
-    rs, addrs = kv.routes(any_scenario.ns), kv.addresses(any_scenario.ns)
-    expect = {"ipv4": kv.best_local(rs, addrs, 4), "ipv6": kv.best_local(rs, addrs, 6)}
-    assert_equal(f["best_local"], expect, "best_local")
-
-
-def expected_default(ns, family):
-    rs, addrs, links = kv.routes(ns), kv.addresses(ns), kv.links(ns)
-    pooled, hops = kv.chosen_default(rs, family)
-    if not pooled:
-        return {}
-    hop = hops[0]
-    best = kv.best_local(rs, addrs, family)
-    first = next((b for b in best if b["interface"] == hop["interface"]), None)
-    link = links[hop["interface"]]
-    out = {"interface": hop["interface"], "gateway": hop["gateway"], "macaddress": link["mac"],
-           "mtu": link["mtu"], "address": first["address"] if first else None,
-           "prefix": str(first["prefixlen"]) if first else None}
-    rec = next((a for a in addrs[hop["interface"]] if first and a["address"] == first["address"]), None)
-    if family == 4:
-        net = ipaddress.ip_network("%s/%s" % (first["address"], first["prefixlen"]), strict=False) if first else None
-        out.update({"netmask": str(net.netmask) if net else None,
-                    "network": str(net.network_address) if net else None,
-                    "broadcast": rec["broadcast"] if rec else None})
-    else:
-        out["scope"] = rec["scope"] if rec else None
-    return out
-
-
-@pytest.mark.parametrize("family", [4, 6])
-def test_default_ipvx(any_scenario, family):
-    f = any_scenario.facts()
-    got = f["default_ipv%d" % family]
-    expect = expected_default(any_scenario.ns, family)
-    if not expect:
-        assert_equal(got, {}, "default_ipv%d" % family)
-        return
-    keys = DEFAULT4_KEYS if family == 4 else DEFAULT6_KEYS
-    assert_equal(sorted(keys - set(got)), [], "keys missing from default_ipv%d" % family)
-    engine = {k: got.get(k) for k in expect}
-    if engine.get("prefix") is not None:
-        engine["prefix"] = str(engine["prefix"])  # setup gives a string; the schema does not say
-    if expect.get("broadcast", "") is None and engine.get("broadcast") == "":
-        engine["broadcast"] = None  # no broadcast address: setup writes "", null is as good
-    assert_equal(engine, expect, "default_ipv%d" % family)
-
-
-@pytest.mark.parametrize("family", [4, 6])
-def test_best_local_agrees_with_route_get(any_scenario, family):
-    f = any_scenario.facts()
-    dst = any_scenario.info["uncovered"][family]
-    got = kv.route_get(any_scenario.ns, dst)
-    best = f["best_local"]["ipv%d" % family]
-    default = f["default_ipv%d" % family]
-    if "error" in got:
-        assert_equal({"best_local": best, "default": default}, {"best_local": [], "default": {}},
-                     "no usable default route (ip route get %s: %s)" % (dst, got["error"]))
-        return
-    pooled, hops = kv.chosen_default(kv.routes(any_scenario.ns), family)
-    facts_view = {
-        "source in best_local": got["source"] in [b["address"] for b in best],
-        "interface among best_local's": got["interface"] in {b["interface"] for b in best},
-        "gateway among the default's next hops": got["gateway"] in {h["gateway"] for h in hops},
-    }
-    assert_equal(facts_view, dict.fromkeys(facts_view, True),
-                 "ip route get %s = %s vs best_local %s" % (dst, got, best))
-    prefsrc = [r["preferred_source"] for r in pooled if r["preferred_source"]]
-    if prefsrc:
-        assert best and best[0]["address"] == prefsrc[0] == got["source"], (best, prefsrc, got)
-    if len(hops) == 1:  # a single next hop: the kernel's answer is the default exactly
-        want = {"interface": got["interface"], "gateway": got["gateway"]}
-        if family == 4:
-            want["address"] = got["source"]
-        assert_equal({k: default.get(k) for k in want}, want, "default_ipv%d vs ip route get %s" % (family, dst))
+def test_rules(any_scenario):
+    """Every scenario's policy rules, the kernel's defaults and the routes scenario's own
+    (the policy fixture of test_rules.py has every kind)."""
+    assert_equal(any_scenario.facts()["rules"], kv.rules(any_scenario.ns), "rules")
 
 
 # ------------------------------------------------------------------ sources
-
-ERROR_NULL_KEYS = ("source", "interface", "gateway", "table", "type")
-
-
-def expected_source(ns, destination):
-    k = kv.route_get(ns, destination)
-    if "error" in k:
-        out = dict.fromkeys(ERROR_NULL_KEYS)
-        out.update({"destination": destination, "error": "<an error text>"})
-        return out, k["error"]
-    out = {"destination": destination, "error": None}
-    out.update(k)
-    return out, None
-
-
-def engine_source(s, zone):
-    out = pick(s, SOURCE_KEYS)
-    if isinstance(out["error"], str) and out["error"]:
-        out["error"] = "<an error text>"
-    for key in ("address", "source"):
-        value = out.get(key)
-        if isinstance(value, str) and "%" in value:
-            addr, _sep, z = value.partition("%")
-            if z == (zone or out.get("interface")):
-                out[key] = addr  # a zone is fine where it names the right interface
-    return out
-
-
-def test_sources(any_scenario):
-    dests = any_scenario.info["destinations"]
-    f = any_scenario.facts()
-    assert_equal([s.get("destination") for s in f["sources"]], dests, "sources[].destination, in order")
-    engine, expect, errors = {}, {}, {}
-    for d, s in zip(dests, f["sources"]):
-        expect[d], errors[d] = expected_source(any_scenario.ns, d)
-        engine[d] = engine_source(s, d.partition("%")[2] or None)
-        if errors[d]:  # address and family: see test_sources_failed_entries
-            engine[d] = {k: v for k, v in engine[d].items() if k in expect[d]}
-    assert_equal(engine, expect, "sources vs ip route get (kernel errors: %s)"
-                 % {d: e for d, e in errors.items() if e})
-
 
 REJECT_TYPES = ("blackhole", "unreachable", "prohibit", "throw")
 
@@ -453,11 +335,14 @@ def test_noipv6_gives_an_empty_ipv6_side(noipv6):
     assert f["best_local"]["ipv4"], "the IPv4 side must still be there"
 
 
-def test_rejectonly_has_no_default(rejectonly):
+def test_rejectonly_answers_with_the_rejecting_route(rejectonly):
+    """A blackhole or unreachable default is the kernel's answer: no address, the route's type."""
     f = rejectonly.facts()
-    assert_equal({"best_local": f["best_local"], "default_ipv4": f["default_ipv4"],
-                  "default_ipv6": f["default_ipv6"]},
-                 {"best_local": {"ipv4": [], "ipv6": []}, "default_ipv4": {}, "default_ipv6": {}},
+    view = {"best_local": f["best_local"]}
+    for family in (4, 6):
+        d = f["default_ipv%d" % family]
+        view["ipv%d" % family] = (d["address"], d["interface"], d["route"]["type"] in ("blackhole", "unreachable"))
+    assert_equal(view, {"best_local": {"ipv4": [], "ipv6": []}, "ipv4": (None, None, True), "ipv6": (None, None, True)},
                  "only blackhole/unreachable/TOS/source-bound defaults")
 
 

@@ -47,7 +47,7 @@ def test_module_in_namespace(lan, collections_path):
     a, e = without_lifetimes(facts), without_lifetimes(engine)
     assert_equal(sorted(a), sorted(e), "top-level keys, module vs engine")
     for key in ("schema", "backend", "subsets", "missing", "warnings", "interfaces", "best_local",
-                "default_ipv4", "default_ipv6", "sources"):
+                "default_ipv4", "default_ipv6", "sources", "rules"):
         assert_equal(a[key], e[key], "%s, module vs engine" % key)
     for key in ("routes", "gateways", "all_ipv4_addresses", "all_ipv6_addresses"):
         assert_same_multiset([canon(x) for x in a[key]], [canon(x) for x in e[key]], "%s, module vs engine" % key)
@@ -56,6 +56,14 @@ def test_module_in_namespace(lan, collections_path):
     assert facts["interfaces"]["vb"]["alias"] == scenarios.ALIAS
     # (key order does not survive Ansible: its result files are written with sorted keys)
     assert_equal(sorted(facts["interfaces"]), sorted(kv.links(lan.ns)), "interfaces, module vs kernel")
+
+
+def test_module_rules(policy, collections_path):
+    """Every kind of policy rule through Ansible, as the kernel has them (``ip -d -j rule``)."""
+    result = netns.run_module(policy.ns, {"gather_subset": ["rules"]}, collections_path)
+    facts = result["ansible_facts"]["netifs"]
+    assert_equal((facts["subsets"], facts["missing"], facts["warnings"]), (["rules"], [], []), "subsets, missing, warnings")
+    assert_equal(facts["rules"], kv.rules(policy.ns), "rules, module vs kernel")
 
 
 GATHER_FACTS_PLAY = """

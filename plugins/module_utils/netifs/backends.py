@@ -6,8 +6,10 @@
 
 A backend is opened with what the facts need; opening fails with OSError when its API is
 missing or denied, and the next one is tried. Each open backend gives ``build(make)``, which
-hands ``make(snapshot, lenient)`` a snapshot, and ``lookup(family, packed, oif)``, the
-kernel's answer for one destination, for ``sources``.
+hands ``make(snapshot, lenient)`` a snapshot; ``lookup(family, packed, oif)``, the kernel's
+answer for one destination (``sources``, the outbound probes); and ``match(family, packed)``, the
+route that lookup matched with every next hop, as ``(route record, nexthop objects)``, or None
+where the OS does not tell.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,13 +19,18 @@ import socket
 import sys
 
 from . import sockaddr
-from .select import DEFAULT_DESTINATIONS
 
 _AF = {4: socket.AF_INET, 6: socket.AF_INET6}
-# Where to ask about a default route without a gateway (RFC 5737 and RFC 3849 documentation
-# addresses; connect() on a UDP socket sends nothing).
-PROBE = {4: "192.0.2.1", 6: "2001:db8::1"}
-WITH_ADDRESSES = frozenset(("addresses",))
+# What a backend without a route lookup reads besides what was asked: the addresses (an answer
+# names the interface holding its source) and, for the outbound probes, the routes (the tables
+# tell which route a lookup took).
+OWN_READS = ("addresses", "routes")
+NO_RULES = "without rtnetlink: %s reads no policy routing rules (only Linux's RTM_GETRULE dump has them)"
+
+
+def own_need(need):
+    """``need`` and what a backend without a route lookup reads for itself."""
+    return set(need) | {"addresses"} | ({"routes"} if "outbound" in need else set())
 
 
 def _netlink_conn(open_conn):
@@ -61,40 +68,24 @@ class Netlink(_Socketed):
     def lookup(self, family, packed, oif):
         return self.linux.route_get(self.conn, family, packed, oif)
 
+    def match(self, family, packed):
+        return self.linux.route_match(self.conn, family, packed)
+
 
 class UdpLookup:
     """The kernel asked through a connected UDP socket, which routes the destination and sends
     nothing: for the backends without a route lookup of their own. Their snapshots always hold
-    the addresses (``WITH_ADDRESSES``): an answer names the interface that holds its source."""
+    the addresses (``own_need``): an answer names the interface that holds its source."""
 
     owner = {}  # address -> index of the interface holding it, from ``remember``
 
     def remember(self, snap, asked):
-        """Note each address's interface before the model moves the records. Addresses read only
-        for this (``asked`` has no ``addresses``) are not the caller's: their losses go unreported."""
+        """Note each address's interface before the model moves the records. Tables read only
+        for this backend's own use (``own_need``) are not the caller's: their losses go unreported."""
         self.owner = {a["address"]: a["index"] for a in snap.addresses}
-        if "addresses" not in asked:
-            snap.missing = [m for m in snap.missing if m["subset"] != "addresses"]
-
-    def kernel_sources(self, snap):
-        """Each default route's source as the kernel picks it, so that ``best_local`` puts the
-        kernel's choice first rather than a guess from the table. The kernel is asked towards the
-        route's gateway, or a documentation address for a route without one; its answer counts
-        for the routes that leave through the interface holding that source."""
-        for route in snap.routes:
-            family = route["family"]
-            if route["destination"] != DEFAULT_DESTINATIONS[family] or route["preferred_source"]:
-                continue
-            target = route["gateway"] or PROBE[family]
-            oif = route["interface"] if family == 6 else None
-            try:
-                found = self.lookup(family, socket.inet_pton(_AF[family], target), oif)
-            except (OSError, ValueError) as exc:
-                # the kernel has no answer either: best_local falls back to the table
-                snap.warnings.append("no kernel source address towards %s: %s" % (target, exc))
-                continue
-            if self.owner.get(found["preferred_source"]) == route["interface"]:
-                route["preferred_source"] = found["preferred_source"]
+        own = [name for name in OWN_READS if name not in asked]
+        if own:
+            snap.missing = [m for m in snap.missing if m["subset"] not in own]
 
     def lookup(self, family, packed, oif):
         """The source the kernel picks for ``packed``; gateway, table and type stay unknown (null)."""
@@ -107,15 +98,21 @@ class UdpLookup:
         return {"preferred_source": source, "interface": self.owner.get(source), "gateway": None,
                 "table": None, "type": None}
 
+    def match(self, family, packed):
+        """None: a connected socket does not tell which route it took (the tables then do)."""
+        return None
+
 
 class OnePass(UdpLookup):
     """A backend that reads its tables once (no torn-dump signal to retake them on), so the
-    snapshot is built leniently."""
+    snapshot is built leniently. None of them reads policy rules: ``missing`` says so here."""
 
     def __init__(self, name, take, need):
         self.name = name
-        self.snap = take(set(need) | WITH_ADDRESSES)
+        self.snap = take(own_need(need))
         self.remember(self.snap, need)
+        if "rules" in need:
+            self.snap.lose("rules", None, NO_RULES % name)
 
     def __enter__(self):
         return self
@@ -124,7 +121,6 @@ class OnePass(UdpLookup):
         return None
 
     def build(self, make):
-        self.kernel_sources(self.snap)
         return make(self.snap, True)
 
 
@@ -136,15 +132,14 @@ class FreeBSDNetlink(_Socketed, UdpLookup):
         from . import freebsd_netlink, linux
         self.linux, self.dialect = linux, freebsd_netlink
         self.name = freebsd_netlink.NAME
-        self.asked, self.need = need, set(need) | WITH_ADDRESSES
+        self.asked, self.need = need, own_need(need)
         self.conn = _netlink_conn(freebsd_netlink.open_conn)
 
     def build(self, make):
-        def make_with_sources(snap, lenient):
+        def make_remembered(snap, lenient):
             self.remember(snap, self.asked)
-            self.kernel_sources(snap)
             return make(snap, lenient)
-        return self.linux.snapshot(self.conn, self.need, make_with_sources, take=self.dialect.take)
+        return self.linux.snapshot(self.conn, self.need, make_remembered, take=self.dialect.take)
 
 
 # The openers import their backend when called, so that a host whose native API opens loads

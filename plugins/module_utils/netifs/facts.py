@@ -7,10 +7,12 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from . import backends, model, select, sources
+from . import backends, model, outbound, sources
 
-SUBSETS = ("interfaces", "addresses", "gateways", "routes", "multicast", "best_local", "stats")
+SUBSETS = ("interfaces", "addresses", "gateways", "routes", "rules", "multicast", "best_local", "stats")
 INTERFACE_SUBSETS = frozenset(("interfaces", "addresses", "multicast", "stats"))
+# The subsets made of the OS's answers for the outbound probes (outbound.py).
+OUTBOUND_SUBSETS = frozenset(("best_local", "gateways"))
 # How the doors (filters, lookups, Salt) may name a family; keys are compared lower-cased.
 FAMILY_NAMES = {4: 4, 6: 6, "4": 4, "6": 6, "ipv4": 4, "ipv6": 6}
 # What every interface record holds, whatever the subsets.
@@ -71,11 +73,15 @@ def interface_matcher(patterns):
 
 
 def _need(subsets):
-    need = set(subsets) & {"stats", "multicast"}
+    """What the backend reads: ``outbound`` when the probes are asked about (a backend whose OS
+    does not tell the route it matched reads the routes for it, backends.UdpLookup)."""
+    need = set(subsets) & {"stats", "multicast", "rules"}
     if subsets & {"addresses", "best_local"}:
         need.add("addresses")
-    if subsets & {"routes", "gateways", "best_local"}:
+    if subsets & {"routes", "gateways"}:
         need.add("routes")
+    if subsets & OUTBOUND_SUBSETS:
+        need.add("outbound")
     return need
 
 
@@ -105,11 +111,42 @@ def _route_shown(route, shown):
     return not names or bool(names & shown)
 
 
-def _facts(snap, resolver, subsets, match, backend=None):
+def _asker(backend, resolver, route_list):
+    """The OS's answers (lookups, matched routes) with this snapshot's interface names."""
+    names = resolver.names
+    index_of = {name: index for index, name in names.items()}.get
+
+    def name_of(index):
+        return resolver.name(index, "a route lookup")
+
+    def match(family, packed):
+        found = backend.match(family, packed)
+        return None if found is None else model.resolve_route(found[0], found[1], resolver)
+    return outbound.Asker(backend.lookup, match, index_of, name_of, route_list or None)
+
+
+def _ways(asker, snap, backend):
+    """Each family's way out (outbound.answer), what it could not tell in ``missing``."""
+    ways = [outbound.answer(asker, family) for family in (4, 6)]
+    for way in ways:
+        text = outbound.disagreement(way)
+        if text:
+            snap.warnings.append(text)
+        if way.get("from_tables"):
+            snap.lose("best_local", way["family"], "%s does not tell which route a lookup takes: the route, "
+                      "gateway, table and type are the tables' longest match for the probes (main, then "
+                      "default; no policy rules)" % backend.name)
+    return ways
+
+
+def _facts(snap, resolver, request, backend):
+    subsets, match, dests = request
     ifaces = model.interfaces(snap, resolver)
     route_list = model.routes(snap, resolver)
+    asker = _asker(backend, resolver, route_list)
+    ways = _ways(asker, snap, backend) if subsets & OUTBOUND_SUBSETS else []
     shown = {name: iface for name, iface in ifaces.items() if match(iface)}
-    facts = {"schema": model.SCHEMA, "backend": backend, "subsets": sorted(subsets),
+    facts = {"schema": model.SCHEMA, "backend": backend.name, "subsets": sorted(subsets),
              "missing": snap.missing, "warnings": snap.warnings}
     if subsets & INTERFACE_SUBSETS:
         facts["interfaces"] = {name: _view(iface, subsets) for name, iface in shown.items()}
@@ -125,13 +162,15 @@ def _facts(snap, resolver, subsets, match, backend=None):
     if "routes" in subsets:
         facts["routes"] = reported
     if "gateways" in subsets:
-        facts["gateways"] = model.gateways(reported)
+        facts["gateways"] = model.gateways(reported, outbound.default_ids(ways))
+    if "rules" in subsets:
+        facts["rules"] = snap.rules  # policy, not interfaces: the interfaces option leaves it whole
     if "best_local" in subsets:
-        best = {"ipv%d" % f: select.best_local(route_list, ifaces, f) for f in (4, 6)}
-        facts["best_local"] = best
-        for family in (4, 6):
-            facts["default_ipv%d" % family] = model.legacy_default(
-                route_list, ifaces, best["ipv%d" % family], family)
+        facts["best_local"] = {"ipv%d" % way["family"]: outbound.best_local(way, ifaces) for way in ways}
+        for way in ways:
+            facts["default_ipv%d" % way["family"]] = outbound.legacy_default(way, ifaces)
+    if dests is not None:
+        facts["sources"] = [asker.source(dest) for dest in dests]
     return facts
 
 
@@ -154,15 +193,9 @@ def gather(subset=None, interfaces=None, destinations=None):
             facts["sources"] = [sources.failed(d, reason) for d in dests]
         return facts
     with backend:
-        holder = {}
-
         def build(snap, lenient):
-            resolver = holder["resolver"] = model.Resolver(snap.links, lenient, snap.warnings)
-            return _facts(snap, resolver, subsets, match, backend.name)
+            resolver = model.Resolver(snap.links, lenient, snap.warnings)
+            return _facts(snap, resolver, (subsets, match, dests), backend)
         facts = backend.build(build)
         facts["warnings"][:0] = ["fell back to %s: %s" % (backend.name, text) for text in refused]
-        if dests is not None:
-            names = holder["resolver"].names
-            index_of = {name: index for index, name in names.items()}
-            facts["sources"] = [sources.ask(backend.lookup, d, index_of.get, names.get) for d in dests]
     return facts

@@ -34,6 +34,8 @@ The differences, and what is done with each:
   0), ``RTA_PREFSRC``, ``RTA_PREF``, IPv4 lifetimes; ``IFLA_STATS64`` has 24 counters.
 * No ``RTM_GETMULTICAST``: multicast memberships are reported missing (the routing socket's
   ``NET_RT_IFMALIST`` sysctl has them; that is the routing-socket backend's).
+* No ``RTM_GETRULE``: FreeBSD's routing has no policy rules (a process's or socket's fib is chosen
+  by ``setfib(2)``/``SO_SETFIB`` or a firewall rule): ``rules`` are reported missing.
 * The socket: ``AF_NETLINK`` is 38. Python before 3.13 has no constant and cannot pack FreeBSD's
   ``sockaddr_nl``: the socket then stays unbound (FreeBSD attaches it connected) and requests go
   out with ``send``. ``MSG_TRUNC`` is not passed: FreeBSD's netlink hands out whole messages
@@ -164,15 +166,23 @@ def parse_nexthop(buf, start, stop):
     return rec
 
 
+RULES_MISSING = ("FreeBSD's rtnetlink has no policy rules (RTM_GETRULE): a process's or socket's fib is chosen "
+                 "by setfib(2)/SO_SETFIB or a firewall rule instead")
+
+
 def _multicast(conn, snap):
     for _af, family in FAMILIES:
         snap.lose("multicast", family, MULTICAST_MISSING)
 
 
+def _rules(conn, snap):
+    snap.lose("rules", None, RULES_MISSING)
+
+
 # The link dump asks for nothing: FreeBSD sends the counters anyway, and a plain ifinfomsg passes
 # its strict header check too (check_ifmsg).
 FREEBSD = linux.Dialect(FAMILIES, lambda need: rt.IFINFOMSG.pack(rt.AF_UNSPEC, 0, 0, 0, 0), parse_link,
-                        parse_address, parse_route, None, parse_nexthop, _multicast)
+                        parse_address, parse_route, None, parse_nexthop, _multicast, _rules)
 
 
 def take(conn, need):

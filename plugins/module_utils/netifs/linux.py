@@ -3,7 +3,7 @@
 # BSD 2-Clause License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
 """The Linux backend: one consistent rtnetlink snapshot of links, addresses, routes, nexthop
-objects and multicast memberships, and the kernel's own route lookup for named destinations.
+objects, policy rules and multicast memberships, and the kernel's own route lookup for named destinations.
 
 This is the only module here that talks to the kernel; everything it reads goes through the
 pure parsers.
@@ -26,6 +26,7 @@ from .links import parse_link, stub_link
 from .netlink import Conn
 from .nexthops import parse_nexthop
 from .routes import is_local_table, parse_route
+from .rules import parse_rule
 from .snapshot import Snapshot
 
 NAME = "linux_rtnetlink"
@@ -35,9 +36,9 @@ PROC_MULTICAST = {4: ("/proc/net/igmp", procfs.parse_igmp), 6: ("/proc/net/igmp6
 
 # What another OS's rtnetlink changes in ``_take``: its family numbers, its parsers (the Linux
 # ones wrapped, see freebsd_netlink.py), the link dump request, which route messages to skip, and
-# where multicast memberships come from. LINUX is defined below ``_multicast``.
+# where multicast memberships and policy rules come from. LINUX is defined below ``_rules``.
 Dialect = collections.namedtuple(
-    "Dialect", "families link_request parse_link parse_address parse_route skip_route parse_nexthop multicast")
+    "Dialect", "families link_request parse_link parse_address parse_route skip_route parse_nexthop multicast rules")
 
 
 def open_conn():
@@ -100,8 +101,15 @@ def _multicast(conn, snap):
             snap.lose("multicast", family, "%s; %s" % (refusal, exc))
 
 
+def _rules(conn, snap):
+    for af, family in FAMILIES:
+        # One dump per family, as ``ip -4 rule`` / ``ip -6 rule``: AF_UNSPEC would add other families' rules.
+        handler = snap.collector(rt.RTM_NEWRULE, parse_rule, snap.rules)
+        _refused(snap, "rules", family, _dump(conn, "rules", rt.RTM_GETRULE, rt.rule_dump(af), handler))
+
+
 LINUX = Dialect(FAMILIES, lambda need: rt.link_dump("stats" in need), parse_link, parse_address, parse_route,
-                is_local_table, parse_nexthop, _multicast)
+                is_local_table, parse_nexthop, _multicast, _rules)
 
 
 def _stub_links(snap):
@@ -130,6 +138,8 @@ def _take(conn, need, dialect=LINUX):
         _routes(conn, snap, dialect)
     if "multicast" in need:
         dialect.multicast(conn, snap)
+    if "rules" in need:
+        dialect.rules(conn, snap)
     return snap
 
 
@@ -152,7 +162,7 @@ def gc_paused():
 
 def snapshot(conn, need, build, attempts=ATTEMPTS, take=None):
     """``build(snapshot, lenient)`` of a consistent snapshot of what ``need`` names
-    (``addresses``, ``routes``, ``multicast``, ``stats``; links always).
+    (``addresses``, ``routes``, ``multicast``, ``rules``, ``stats``; links always).
 
     The whole snapshot is taken again when a dump was interrupted (``NLM_F_DUMP_INTR``) or
     ``build`` finds it torn (``TornSnapshot``: a record names an interface or nexthop object the
@@ -175,8 +185,38 @@ def snapshot(conn, need, build, attempts=ATTEMPTS, take=None):
                           "up rather than report a torn view" % attempts)
 
 
+def _route_answer(_mtype, buf, start, stop):
+    return parse_route(buf, start, stop)
+
+
+def _nexthop_answer(_mtype, buf, start, stop):
+    return parse_nexthop(buf, start, stop)
+
+
 def route_get(conn, family, packed, oif=None):
     """The kernel's answer for one destination, as a route record (``NetlinkError`` on failure)."""
-    return conn.request(rt.RTM_GETROUTE, rt.route_get(rt.AF_OF[family], packed, oif),
-                        lambda mtype, buf, start, stop: parse_route(buf, start, stop),
+    return conn.request(rt.RTM_GETROUTE, rt.route_get(rt.AF_OF[family], packed, oif), _route_answer,
                         "route lookup")
+
+
+def route_match(conn, family, packed):
+    """The route the kernel's lookup of one destination matches, as the table holds it, with every
+    next hop (``ip route get fibmatch``): ``(route record, nexthop objects)``, the objects
+    ``{id: record}`` of the one the route names and its group's members, or None."""
+    route = conn.request(rt.RTM_GETROUTE, rt.route_get(rt.AF_OF[family], packed, fib_match=True),
+                         _route_answer, "route match")
+    if route["nexthop_id"] is None:
+        return route, None
+    objects, pending = {}, [route["nexthop_id"]]
+    while pending:  # a group's members are plain objects: two rounds at most
+        nid = pending.pop()
+        if nid not in objects:
+            try:
+                objects[nid] = conn.request(rt.RTM_GETNEXTHOP, rt.nexthop_get(nid), _nexthop_answer,
+                                            "nexthop %d lookup" % nid)
+            except NetlinkError as exc:
+                if exc.errno != errno.ENOENT:
+                    raise
+                raise TornSnapshot("nexthop %d of route %s is gone" % (nid, route["destination"]))
+            pending.extend(member for member, _weight in objects[nid]["group"] or ())
+    return route, objects

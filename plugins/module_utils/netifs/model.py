@@ -3,17 +3,14 @@
 # BSD 2-Clause License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
 """From a backend's parser records to the facts schema (docs/schema.md): names for indexes,
-addresses and memberships under their interfaces, gateways, best local, legacy defaults."""
+addresses and memberships under their interfaces, routes with their hops, gateways."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import socket
-import struct
-
-from . import select
 from .errors import TornSnapshot
 from .nexthops import expand
+from .outbound import ROUTE_ID
 
 SCHEMA = 1
 
@@ -97,51 +94,30 @@ def _expand(route, nexthops, resolver):
         return []
 
 
+def resolve_route(route, nexthops, resolver):
+    """``route`` with interface names for indexes and its nexthop object expanded, in place."""
+    route["nexthops"] = _expand(route, nexthops, resolver)
+    route["interface"] = resolver.name(route["interface"], "route %s", route["destination"])
+    for hop in route["nexthops"]:
+        hop["interface"] = resolver.name(hop["interface"], "route %s", route["destination"])
+    return route
+
+
 def routes(snap, resolver):
     for route in snap.routes:
-        route["nexthops"] = _expand(route, snap.nexthops, resolver)
-        route["interface"] = resolver.name(route["interface"], "route %s", route["destination"])
-        for hop in route["nexthops"]:
-            hop["interface"] = resolver.name(hop["interface"], "route %s", route["destination"])
+        resolve_route(route, snap.nexthops, resolver)
     return snap.routes
 
 
-def gateways(route_list):
-    """Every distinct next hop with a gateway address."""
+def gateways(route_list, defaults):
+    """Every distinct next hop with a gateway address; ``default`` when its route's ``ROUTE_ID``
+    is in ``defaults`` (the routes the OS takes to the public Internet, outbound.default_ids)."""
     seen = {}
     for route in route_list:
-        default = route["destination"] == select.DEFAULT_DESTINATIONS[route["family"]]
+        default = tuple(route[k] for k in ROUTE_ID) in defaults
         for hop in route["nexthops"]:
             if hop["gateway"]:
                 entry = {"address": hop["gateway"], "family": route["family"], "interface": hop["interface"],
                          "metric": route["metric"], "table": route["table"], "default": default}
                 seen.setdefault(tuple(sorted(entry.items())), entry)
     return list(seen.values())
-
-
-def _netmask(prefixlen):
-    return socket.inet_ntoa(struct.pack("!I", (0xFFFFFFFF << (32 - prefixlen)) & 0xFFFFFFFF))
-
-
-def legacy_default(route_list, ifaces, best, family):
-    """``ansible_default_ipv4``/``_ipv6`` keys, from the routing table's own default route."""
-    hops = [h for h in select.default_hops(route_list, family) if h["interface"] in ifaces]
-    if not hops:
-        return {}
-    hop = hops[0]
-    iface = ifaces[hop["interface"]]
-    on_iface = [b for b in best if b["interface"] == hop["interface"]] or best
-    addr = None
-    if on_iface:
-        addr = next(a for a in ifaces[on_iface[0]["interface"]]["addresses"]
-                    if a["address"] == on_iface[0]["address"])
-    out = {"interface": hop["interface"], "address": addr["address"] if addr else None,
-           "gateway": hop["gateway"], "prefix": str(addr["prefixlen"]) if addr else None,
-           "macaddress": iface["mac"] or "unknown", "mtu": iface["mtu"], "type": iface["type"]}
-    if family == 4:
-        out.update(alias=hop["interface"], broadcast=(addr or {}).get("broadcast") or "",
-                   netmask=_netmask(addr["prefixlen"]) if addr else None,
-                   network=addr["network"].split("/")[0] if addr else None)
-    else:
-        out["scope"] = addr["scope"] if addr else None
-    return out

@@ -16,9 +16,8 @@ import struct
 from .errors import ParseError, TornSnapshot
 from .formats import address_text, flag_names
 from .netlink import attr_map, u32
-from .rtnetlink import FAMILY, NHMSG, RTNH_FLAGS
+from .rtnetlink import FAMILY, NHA_ID, NHMSG, RTNH_FLAGS
 
-NHA_ID = 1
 NHA_GROUP = 2
 NHA_BLACKHOLE = 4
 NHA_OIF = 5

@@ -3,8 +3,8 @@
 # BSD 2-Clause License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
 """Facts as a readable text table, for the ``netifs`` command: interfaces with their state and
-classified addresses, gateways, routes, best local addresses, and the kernel's answer per
-destination.
+classified addresses, gateways, routes, policy rules, best local addresses, and the kernel's answer
+per destination.
 
 Every value that came from the host is shown with its non-printable characters escaped, so that
 an interface name or alias cannot move the cursor or recolour the terminal.
@@ -80,6 +80,37 @@ def _route_rows(routes):
              "; ".join(_hop(h) for h in r["nexthops"]) or "-"] for r in routes]
 
 
+def _rule_match(rule):
+    """A rule's selectors, worded as ``ip rule`` words them."""
+    words = ["not"] if rule["invert"] else []
+    words.append("from %s" % (rule["from"] or "all"))
+    words += ["%s %s" % (key, rule[key]) for key in ("to", "iif", "oif", "ipproto") if rule[key] is not None]
+    if rule["fwmark"] is not None:
+        words.append("fwmark %#x/%#x" % (rule["fwmark"], rule["fwmask"]))
+    if rule["tos"]:
+        words.append("tos %#x" % rule["tos"])
+    for key, word in (("uid_range", "uidrange"), ("sport_range", "sport"), ("dport_range", "dport")):
+        if rule[key]:
+            words.append("%s %d-%d" % (word, rule[key][0], rule[key][1]))
+    return " ".join(words)
+
+
+def _rule_action(rule):
+    if rule["action"] == "lookup":
+        text = "lookup %s" % ("l3mdev-table" if rule["l3mdev"] else rule["table"])
+    elif rule["action"] == "goto":
+        text = "goto %s" % rule["goto"]
+    else:
+        text = rule["action"]
+    text += "".join(" %s %d" % (key, rule[key]) for key in ("suppress_prefixlength", "suppress_ifgroup")
+                    if rule[key] is not None)
+    return text + "".join(" [%s]" % flag for flag in rule["flags"])
+
+
+def _rule_rows(rules):
+    return [["ipv%d" % r["family"], r["priority"], _rule_match(r), _rule_action(r)] for r in rules]
+
+
 def _source_rows(sources):
     rows = []
     for s in sources:
@@ -103,6 +134,8 @@ def render(facts, routes=False):
     if routes and "routes" in facts:
         sections.append(["ROUTES"] + table(["DESTINATION", "TYPE", "TABLE", "METRIC", "PROTOCOL", "NEXT HOPS"],
                                            _route_rows(facts["routes"])))
+    if "rules" in facts:
+        sections.append(["RULES"] + table(["FAMILY", "PRIORITY", "SELECTORS", "ACTION"], _rule_rows(facts["rules"])))
     if "best_local" in facts:
         sections.append(["BEST LOCAL"] + table(["FAMILY", "ADDRESSES"], _best_rows(facts["best_local"])))
     if "sources" in facts:

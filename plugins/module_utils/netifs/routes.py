@@ -88,9 +88,10 @@ def _multipath(buf, span, family, what, families):
     return hops
 
 
-def _prefix(buf, a, key, plen, family, what):
+def prefix_text(buf, a, key, plen, family, what):
+    """The CIDR of attribute ``key`` with prefix length ``plen`` (the default route's for 0)."""
     if plen > ADDR_LEN[family] * 8:
-        raise ParseError(what, 0, "prefix length %d in an IPv%d route" % (plen, family))
+        raise ParseError(what, 0, "prefix length %d for IPv%d" % (plen, family))
     if key in a:
         return "%s/%d" % (address_text(buf, a[key], family, what), plen)
     if plen:
@@ -115,7 +116,7 @@ def parse_route(buf, start, stop, families=FAMILY):  # pylint: disable=dangerous
     what = WHAT[family]
     a = attr_map(buf, start + RTMSG.size, stop, what)
     rec = route_record(
-        family, _prefix(buf, a, RTA_DST, dst_len, family, what),
+        family, prefix_text(buf, a, RTA_DST, dst_len, family, what),
         ROUTE_TYPES[rtype] if rtype < len(ROUTE_TYPES) else str(rtype),
         u32(buf, a[RTA_TABLE], "RTA_TABLE") if RTA_TABLE in a else table,
         u32(buf, a[RTA_OIF], "RTA_OIF") if RTA_OIF in a else None,
@@ -125,7 +126,7 @@ def parse_route(buf, start, stop, families=FAMILY):  # pylint: disable=dangerous
         scope=scope_name(scope),
         preference=PREFERENCES.get(u8(buf, a[RTA_PREF], "RTA_PREF")) if RTA_PREF in a and family == 6 else None,
         preferred_source=address_text(buf, a[RTA_PREFSRC], family, what) if RTA_PREFSRC in a else None,
-        source=_prefix(buf, a, RTA_SRC, src_len, family, what) if src_len else None,
+        source=prefix_text(buf, a, RTA_SRC, src_len, family, what) if src_len else None,
         tos=tos, flags=flags,
         nexthop_id=u32(buf, a[RTA_NH_ID], "RTA_NH_ID") if RTA_NH_ID in a else None)
     if RTA_MULTIPATH in a:

@@ -5,7 +5,7 @@
 """rtnetlink message types, fixed headers, name tables and request builders.
 
 Values are from the Linux UAPI headers ``linux/rtnetlink.h``, ``linux/if_link.h``,
-``linux/if_addr.h``, ``linux/nexthop.h``, ``linux/if.h`` and ``linux/if_arp.h``.
+``linux/if_addr.h``, ``linux/nexthop.h``, ``linux/fib_rules.h``, ``linux/if.h`` and ``linux/if_arp.h``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -22,6 +22,8 @@ RTM_NEWADDR = 20
 RTM_GETADDR = 22
 RTM_NEWROUTE = 24
 RTM_GETROUTE = 26
+RTM_NEWRULE = 32
+RTM_GETRULE = 34
 RTM_GETMULTICAST = 58
 RTM_NEWNEXTHOP = 104
 RTM_GETNEXTHOP = 106
@@ -37,16 +39,50 @@ IFINFOMSG = struct.Struct("=BxHiII")  # family, type, index, flags, change
 IFADDRMSG = struct.Struct("=BBBBI")  # family, prefixlen, flags, scope, index
 RTMSG = struct.Struct("=BBBBBBBBI")  # family, dst_len, src_len, tos, table, protocol, scope, type, flags
 NHMSG = struct.Struct("=BBBBI")  # family, scope, protocol, reserved, flags
+FIB_RULE_HDR = struct.Struct("=BBBBBBBBI")  # family, dst_len, src_len, tos, table, res1, res2, action, flags
 
 IFLA_EXT_MASK = 29
 RTEXT_FILTER_SKIP_STATS = 1 << 3
 RTA_DST = 1
 RTA_OIF = 4
 RTM_F_LOOKUP_TABLE = 0x1000
+RTM_F_FIB_MATCH = 0x2000  # the matching route itself, every next hop, instead of the flow's one
+NHA_ID = 1
 
 SCOPES = {0: "global", 200: "site", 253: "link", 254: "host", 255: "nowhere"}
 
 RT_TABLE_LOCAL = 255
+
+# linux/fib_rules.h: rule attributes (FRA_*), actions (FR_ACT_*) and header flags (FIB_RULE_*).
+FRA_DST = 1
+FRA_SRC = 2
+FRA_IIFNAME = 3
+FRA_GOTO = 4
+FRA_PRIORITY = 6
+FRA_FWMARK = 10
+FRA_SUPPRESS_IFGROUP = 13
+FRA_SUPPRESS_PREFIXLEN = 14
+FRA_TABLE = 15
+FRA_FWMASK = 16
+FRA_OIFNAME = 17
+FRA_L3MDEV = 19
+FRA_UID_RANGE = 20
+FRA_PROTOCOL = 21
+FRA_IP_PROTO = 22
+FRA_SPORT_RANGE = 23
+FRA_DPORT_RANGE = 24
+
+FR_ACT_TO_TBL = 1
+FR_ACT_GOTO = 2
+FR_ACT_NOP = 3
+FR_ACT_BLACKHOLE = 6
+FR_ACT_UNREACHABLE = 7
+FR_ACT_PROHIBIT = 8
+
+FIB_RULE_INVERT = 0x2
+FIB_RULE_UNRESOLVED = 0x4
+FIB_RULE_IIF_DETACHED = 0x8
+FIB_RULE_OIF_DETACHED = 0x10
 
 # linux/if.h net_device_flags, in bit order.
 IFF_FLAGS = (
@@ -83,13 +119,26 @@ def family_dump(family):
     return IFADDRMSG.pack(family, 0, 0, 0, 0)
 
 
+def nexthop_get(nid):
+    """RTM_GETNEXTHOP for one nexthop object, by id."""
+    return family_dump(AF_UNSPEC) + pack_attr(NHA_ID, struct.pack("=I", nid))
+
+
 def route_dump(family):
     return RTMSG.pack(family, 0, 0, 0, 0, 0, 0, 0, 0)
 
 
-def route_get(family, packed, oif=None):
-    """RTM_GETROUTE for one destination: the kernel's own lookup, ``ip rule`` policy included."""
-    payload = RTMSG.pack(family, len(packed) * 8, 0, 0, 0, 0, 0, 0, RTM_F_LOOKUP_TABLE)
+def rule_dump(family):
+    return FIB_RULE_HDR.pack(family, 0, 0, 0, 0, 0, 0, 0, 0)
+
+
+def route_get(family, packed, oif=None, fib_match=False):
+    """RTM_GETROUTE for one destination: the kernel's own lookup, ``ip rule`` policy included.
+
+    ``fib_match``: answer with the route the lookup matched, as the table holds it (``ip route
+    get fibmatch``), instead of the one next hop and source this flow gets."""
+    flags = RTM_F_LOOKUP_TABLE | (RTM_F_FIB_MATCH if fib_match else 0)
+    payload = RTMSG.pack(family, len(packed) * 8, 0, 0, 0, 0, 0, 0, flags)
     payload += pack_attr(RTA_DST, packed)
     if oif:
         payload += pack_attr(RTA_OIF, struct.pack("=I", oif))

@@ -26,6 +26,7 @@ class Snapshot:
         self.routes = []
         self.nexthops = None
         self.multicast = []
+        self.rules = []
         self.missing = []
         self.warnings = []
 

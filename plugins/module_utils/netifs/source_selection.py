@@ -24,7 +24,9 @@ from .policy import default_rules, ordered, protocol_number, traffic_source, wal
 from .select import PREFERENCE_RANK
 
 REJECT_TYPES = frozenset(("blackhole", "unreachable", "prohibit"))
-LOCAL_TABLE, MAIN_TABLE = 255, 254
+LOCAL_TABLE, MAIN_TABLE, DEFAULT_TABLE = 255, 254, 253
+# Where a rejected lookup's route is looked for in the tables: main before default before others.
+_TABLE_ORDER = {MAIN_TABLE: 0, DEFAULT_TABLE: 1}
 TABLE_NAMES = {255: "local", 254: "main", 253: "default"}
 NOT_LOCAL = frozenset(("tentative", "dadfailed"))  # such an address has no local route yet
 ANSWER_KEYS = ("source", "interface", "gateway", "table", "type", "prefix", "rule", "error")
@@ -290,3 +292,15 @@ def _primary(addrs, ifname, addr):
             if name == ifname and "secondary" not in other["flags"] and other["network"] == addr["network"]:
                 return other["address"]
     return addr["address"]
+
+
+def reject_route(routes, family, value, rtype):
+    """The route of type ``rtype`` (blackhole, unreachable, prohibit) that covers ``value``, from
+    the tables, for a lookup the kernel rejected with that type's errno: the longest such prefix,
+    then the lowest metric, then main before default before the other tables. None when the
+    tables hold none (they were not gathered, or the route is gone)."""
+    hits = [r for r in routes if r["family"] == family and r["type"] == rtype
+            and contains(r["destination"], family, value)]
+    if not hits:
+        return None
+    return min(hits, key=lambda r: (_rank(r), _TABLE_ORDER.get(r["table"], len(_TABLE_ORDER))))

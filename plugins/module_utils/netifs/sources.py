@@ -13,6 +13,7 @@ family, source, interface, gateway, table, type, error}``.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import errno
 import os
 import socket
 
@@ -22,6 +23,10 @@ from .formats import name_text
 
 # Route types that answer a lookup with "no": the destination cannot be reached through them.
 REJECT_TYPES = frozenset(("blackhole", "unreachable", "prohibit", "throw"))
+# Linux answers a lookup that ends on a rejecting route with that type's errno (fib_props in
+# net/ipv4/fib_semantics.c; IPv6 the same), also under RTM_F_FIB_MATCH. A throw that no later
+# table catches ends as no route at all does, in ENETUNREACH: that one is told from the tables.
+REJECT_ERRNO = {errno.EINVAL: "blackhole", errno.EHOSTUNREACH: "unreachable", errno.EACCES: "prohibit"}
 _AF = {4: socket.AF_INET, 6: socket.AF_INET6}
 _KEYS = ("address", "family", "source", "interface", "gateway", "table", "type", "error")
 
@@ -101,14 +106,23 @@ def ask(lookup, dest, index_of, name_of, family=None):
             if oif is None:
                 raise ValueError("no interface %r for the zone of %r" % (zone, text))
         route = lookup(found, packed, oif)
-    except (ValueError, OSError, NetlinkError, ParseError) as exc:
+    except NetlinkError as exc:
+        entry["type"] = REJECT_ERRNO.get(exc.errno)
+        entry["error"] = rejected(entry) if entry["type"] else str(exc)
+        return entry
+    except (ValueError, OSError, ParseError) as exc:
         entry["error"] = str(exc)
         return entry
     entry.update(source=route["preferred_source"], interface=name_of(route["interface"]),
                  gateway=route["gateway"], table=route["table"], type=route["type"])
     if route["type"] in REJECT_TYPES:
-        entry["error"] = "the kernel's route to %s is of type %s" % (entry["address"], route["type"])
+        entry["error"] = rejected(entry)
     return entry
+
+
+def rejected(entry):
+    """The ``error`` of an entry whose route rejects the destination."""
+    return "the kernel's route to %s is of type %s" % (entry["address"], entry["type"])
 
 
 def missing_source(entry):

@@ -21,8 +21,8 @@ import sys
 from ctypes import POINTER, c_uint16, c_uint32, c_uint64, c_void_p
 
 from . import iphlpapi as ip
-from .backends import PROBE
 from .errors import ParseError
+from .outbound import PROBES as OUTBOUND_PROBES
 from .routes import DEFAULT
 from .snapshot import Snapshot
 
@@ -56,9 +56,9 @@ ATTEMPTS = 4  # the adapter list may grow between the call that sizes the buffer
 GAA_FLAGS = ip.GAA_FLAG_INCLUDE_GATEWAYS | ip.GAA_FLAG_SKIP_ANYCAST | ip.GAA_FLAG_SKIP_DNS_SERVER
 FAMILIES = ((4, ip.AF_INET), (6, ip.AF_INET6))
 # What GetBestRoute2 is asked about to learn which default route and source Windows picks: the
-# chooser's probe addresses (a local lookup, nothing is sent; a more specific route for them
-# leaves the defaults unmarked, see iphlpapi.mark_best).
-PROBES = {4: socket.inet_aton(PROBE[4]), 6: socket.inet_pton(socket.AF_INET6, PROBE[6])}
+# first outbound probe (a local lookup, nothing is sent; a more specific route for it leaves the
+# defaults unmarked, see iphlpapi.mark_best).
+PROBES = {4: socket.inet_aton(OUTBOUND_PROBES[4][0]), 6: socket.inet_pton(socket.AF_INET6, OUTBOUND_PROBES[6][0])}
 
 _P = POINTER
 PROTOTYPES = (

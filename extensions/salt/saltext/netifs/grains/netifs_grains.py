@@ -6,8 +6,8 @@
 The ``netifs`` grain: this minion's network in the netifs facts schema (docs/schema.md), beside
 Salt's own network grains, which it never replaces.
 
-By default the grain holds interfaces with their addresses, gateways, best local addresses and
-``default_ipv4``/``default_ipv6``: what changes rarely and stays small on a host with thousands of
+By default the grain holds interfaces with their addresses, gateways, policy rules, best local
+addresses and ``default_ipv4``/``default_ipv6``: what changes rarely and stays small on a host with thousands of
 interfaces. Routes, counters and multicast memberships are left out (a router's table can hold a
 million routes; counters change every second); ask for them in the minion configuration:
 

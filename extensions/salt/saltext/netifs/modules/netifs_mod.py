@@ -65,7 +65,7 @@ def facts(subset=None, interfaces=None, destinations=None):
 
     subset
         What to gather, as a list or a comma-separated string: ``interfaces``, ``addresses``,
-        ``gateways``, ``routes``, ``multicast``, ``best_local``, ``stats``, or ``all``; ``!name``
+        ``gateways``, ``routes``, ``rules``, ``multicast``, ``best_local``, ``stats``, or ``all``; ``!name``
         removes one. Default: ``all``.
 
     interfaces

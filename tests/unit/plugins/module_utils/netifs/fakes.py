@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import collections
+import errno
 import socket
 import threading
 import types
@@ -112,7 +113,8 @@ class FakeKernel:
     ``errors[key]``: errno to answer with (NLMSG_ERROR), or a callable ``f(call_number)`` (0 = none).
     ``done_errors[key]``: errno carried in NLMSG_DONE.
     ``interrupt[key]``: how many of the next dumps are flagged NLM_F_DUMP_INTR.
-    ``lookup``: callable ``f(payload)`` answering a non-dump request with ``(type, payload)`` or an errno.
+    ``lookup``: callable ``f(payload)`` answering a non-dump request with ``(type, payload)`` or an
+    errno; by default every one is answered ENETUNREACH, as by a kernel without a route for it.
     """
 
     def __init__(self, per_datagram=2):
@@ -120,7 +122,7 @@ class FakeKernel:
         self.errors = {}
         self.done_errors = {}
         self.interrupt = {}
-        self.lookup = None
+        self.lookup = lambda payload: errno.ENETUNREACH
         self.calls = collections.Counter()
         self.requests = []
         self.payloads = []
@@ -232,3 +234,24 @@ class FakeBackend(object):
 
     def __exit__(self, *exc):
         return None
+
+
+def tables_ways(snap, sources):
+    """``({family: way}, interfaces)`` for a snapshot of a backend without a route lookup of its
+    own: the model built, each probe answered with ``sources[family]`` through the interface
+    holding it (as a connected UDP socket answers, backends.UdpLookup), the route from the tables."""
+    from netifs import model, outbound
+    owner = {a["address"]: a["index"] for a in snap.addresses}  # before the model moves them
+    resolver = model.Resolver(snap.links, False, snap.warnings)
+    interfaces = model.interfaces(snap, resolver)
+    routes = model.routes(snap, resolver)
+
+    def lookup(family, packed, oif):
+        if oif and family == 4:
+            raise ValueError("this backend cannot pin an IPv4 lookup to an interface")
+        return {"preferred_source": sources[family], "interface": owner.get(sources[family]), "gateway": None,
+                "table": None, "type": None}
+    names = resolver.names
+    asker = outbound.Asker(lookup, lambda family, packed: None, {n: i for i, n in names.items()}.get,
+                           names.get, routes)
+    return {family: outbound.answer(asker, family) for family in (4, 6)}, interfaces

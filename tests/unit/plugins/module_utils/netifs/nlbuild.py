@@ -5,11 +5,11 @@
 """A netlink message builder for the tests (not part of the engine).
 
 Every constant here is written from the Linux UAPI headers (linux/netlink.h, linux/rtnetlink.h,
-linux/if_link.h, linux/if_addr.h, linux/nexthop.h, linux/if_arp.h, linux/if_tun.h, linux/socket.h,
-linux/icmpv6.h), NOT imported from the engine: the tests check the engine against an independent
+linux/if_link.h, linux/if_addr.h, linux/nexthop.h, linux/fib_rules.h, linux/if_arp.h, linux/if_tun.h,
+linux/socket.h, linux/icmpv6.h, linux/in.h), NOT imported from the engine: the tests check the engine against an independent
 reading of the kernel's ABI.
 
-Builders return bytes. ``link()``, ``address()``, ``route()``, ``nexthop()`` and ``multicast()``
+Builders return bytes. ``link()``, ``address()``, ``route()``, ``nexthop()``, ``rule()`` and ``multicast()``
 return a message PAYLOAD (what the parsers take as ``buf[start:stop]``); ``msg()`` wraps a payload
 in an ``nlmsghdr``. All structures are in host byte order (``=``) like the kernel's, except the
 fields the kernel itself keeps in network order (VLAN protocol, VXLAN port, addresses).
@@ -67,6 +67,9 @@ RTM_GETADDR = 22
 RTM_NEWROUTE = 24
 RTM_DELROUTE = 25
 RTM_GETROUTE = 26
+RTM_NEWRULE = 32
+RTM_DELRULE = 33
+RTM_GETRULE = 34
 RTM_GETMULTICAST = 58
 RTM_NEWNEXTHOP = 104
 RTM_DELNEXTHOP = 105
@@ -307,6 +310,60 @@ NHA_MASTER = 10
 NHA_FDB = 11
 NEXTHOP_GRP_TYPE_MPATH = 0
 
+# linux/fib_rules.h
+FIB_RULE_PERMANENT = 0x00000001
+FIB_RULE_INVERT = 0x00000002
+FIB_RULE_UNRESOLVED = 0x00000004
+FIB_RULE_IIF_DETACHED = 0x00000008
+FIB_RULE_OIF_DETACHED = 0x00000010
+FIB_RULE_FIND_SADDR = 0x00010000
+
+FRA_UNSPEC = 0
+FRA_DST = 1
+FRA_SRC = 2
+FRA_IIFNAME = 3
+FRA_GOTO = 4
+FRA_UNUSED2 = 5
+FRA_PRIORITY = 6
+FRA_UNUSED3 = 7
+FRA_UNUSED4 = 8
+FRA_UNUSED5 = 9
+FRA_FWMARK = 10
+FRA_FLOW = 11
+FRA_TUN_ID = 12
+FRA_SUPPRESS_IFGROUP = 13
+FRA_SUPPRESS_PREFIXLEN = 14
+FRA_TABLE = 15
+FRA_FWMASK = 16
+FRA_OIFNAME = 17
+FRA_PAD = 18
+FRA_L3MDEV = 19
+FRA_UID_RANGE = 20
+FRA_PROTOCOL = 21
+FRA_IP_PROTO = 22
+FRA_SPORT_RANGE = 23
+FRA_DPORT_RANGE = 24
+FRA_DSCP = 25
+FRA_FLOWLABEL = 26
+FRA_FLOWLABEL_MASK = 27
+FRA_SPORT_MASK = 28
+FRA_DPORT_MASK = 29
+FRA_DSCP_MASK = 30
+
+FR_ACT_UNSPEC = 0
+FR_ACT_TO_TBL = 1
+FR_ACT_GOTO = 2
+FR_ACT_NOP = 3
+FR_ACT_RES3 = 4
+FR_ACT_RES4 = 5
+FR_ACT_BLACKHOLE = 6
+FR_ACT_UNREACHABLE = 7
+FR_ACT_PROHIBIT = 8
+
+# linux/in.h
+IPPROTO_TCP = 6
+IPPROTO_UDP = 17
+
 # --- framing -------------------------------------------------------------------------------------
 
 NLMSGHDR = struct.Struct("=IHHII")  # nlmsg_len, nlmsg_type, nlmsg_flags, nlmsg_seq, nlmsg_pid
@@ -318,9 +375,13 @@ RTNEXTHOP = struct.Struct("=HBBi")  # rtnh_len, rtnh_flags, rtnh_hops, rtnh_ifin
 NHMSG = struct.Struct("=BBBBI")  # nh_family, nh_scope, nh_protocol, resvd, nh_flags
 NEXTHOP_GRP = struct.Struct("=IBBH")  # id, weight, weight_high (resvd1 before 6.12), resvd2
 IFA_CACHEINFO_S = struct.Struct("=IIII")  # ifa_prefered, ifa_valid, cstamp, tstamp
+FIB_RULE_HDR = struct.Struct("=BBBBBBBBI")  # family, dst_len, src_len, tos, table, res1, res2, action, flags
+FIB_RULE_UID_RANGE = struct.Struct("=II")  # start, end
+FIB_RULE_PORT_RANGE = struct.Struct("=HH")  # start, end
 
 assert (NLMSGHDR.size, IFINFOMSG.size, IFADDRMSG.size, RTMSG.size, RTNEXTHOP.size, NHMSG.size,
-        NEXTHOP_GRP.size) == (16, 16, 8, 12, 8, 8, 8)
+        NEXTHOP_GRP.size, FIB_RULE_HDR.size, FIB_RULE_UID_RANGE.size, FIB_RULE_PORT_RANGE.size) == (
+            16, 16, 8, 12, 8, 8, 8, 12, 8, 4)
 
 
 def align4(n):
@@ -583,6 +644,37 @@ def nexthop(nid, family=AF_INET, gateway=None, oif=None, blackhole=False, group=
     if fdb:
         out += attr(NHA_FDB)
     return out + b"".join(extra)
+
+
+# --- policy rules --------------------------------------------------------------------------------
+
+def fib_rule_hdr(family=AF_INET, dst_len=0, src_len=0, tos=0, table=RT_TABLE_MAIN, action=FR_ACT_TO_TBL, flags=0,
+                 res1=0, res2=0):
+    return FIB_RULE_HDR.pack(family, dst_len, src_len, tos, table, res1, res2, action, flags)
+
+
+def rule(*attrs, **header):
+    """RTM_NEWRULE payload: fib_rule_hdr(**header) + attrs."""
+    return fib_rule_hdr(**header) + b"".join(attrs)
+
+
+def kernel_rule(priority, table=RT_TABLE_MAIN, *attrs, **header):
+    """A rule as the kernel's fib_nl_fill_rule writes it: the 8-bit table (RT_TABLE_COMPAT above
+    255), FRA_TABLE, FRA_SUPPRESS_PREFIXLEN (-1 when unset), FRA_PROTOCOL, FRA_PRIORITY when not 0,
+    then ``attrs``."""
+    out = [attr(FRA_TABLE, u32(table)), attr(FRA_SUPPRESS_PREFIXLEN, u32(header.pop("suppress", 0xFFFFFFFF))),
+           attr(FRA_PROTOCOL, u8(header.pop("protocol", RTPROT_UNSPEC)))]
+    if priority:
+        out.append(attr(FRA_PRIORITY, u32(priority)))
+    return rule(*(out + list(attrs)), table=table if table < 256 else RT_TABLE_COMPAT, **header)
+
+
+def uid_range(start, end):
+    return attr(FRA_UID_RANGE, FIB_RULE_UID_RANGE.pack(start, end))
+
+
+def port_range(atype, start, end):
+    return attr(atype, FIB_RULE_PORT_RANGE.pack(start, end))
 
 
 # --- FreeBSD's rtnetlink -------------------------------------------------------------------------

@@ -166,26 +166,23 @@ class Answers(backends.OnePass):
         return {"preferred_source": answer}
 
 
-def test_onepass_asks_the_kernel_for_each_default_routes_source():
-    snap = Snapshot()
-    snap.addresses = [{"address": "192.0.2.5", "index": 2}, {"address": "2001:db8::5", "index": 2},
-                      {"address": "10.9.0.1", "index": 4}]
-    snap.routes = [route_record(4, "0.0.0.0/0", "unicast", 254, 2, gateway="192.0.2.254"),
-                   route_record(6, "::/0", "unicast", None, 2, gateway="fe80::1"),
-                   route_record(4, "0.0.0.0/0", "unicast", 254, 3, gateway="198.51.100.1"),
-                   route_record(4, "10.0.0.0/8", "unicast", 254, 2, gateway="192.0.2.9"),
-                   route_record(4, "0.0.0.0/0", "unicast", 254, 2, gateway="192.0.2.254", preferred_source="192.0.2.7"),
-                   route_record(4, "0.0.0.0/0", "unicast", 254, 4),  # a tun: no gateway, the probe
-                   route_record(4, "0.0.0.0/0", "unicast", 254, 5)]  # answered through another interface
-    answers = {"192.0.2.254": "192.0.2.5", "fe80::1": "2001:db8::5",
-               "198.51.100.1": OSError(errno.ENETUNREACH, "Network is unreachable")}
-    backend = Answers(snap, answers)
-    backend.answers[backends.PROBE[4]] = "10.9.0.1"
-    got = backend.build(lambda s, lenient: (lenient, [r["preferred_source"] for r in s.routes]))
-    assert got == (True, ["192.0.2.5", "2001:db8::5", None, None, "192.0.2.7", "10.9.0.1", None])
-    assert backend.asked == [("192.0.2.254", None), ("fe80::1", 2), ("198.51.100.1", None), ("192.0.2.1", None),
-                             ("192.0.2.1", None)]
-    assert snap.warnings == ["no kernel source address towards 198.51.100.1: [Errno 101] Network is unreachable"]
+def test_onepass_reads_the_routes_for_the_probes_and_keeps_their_losses_to_itself():
+    """The outbound probes need the tables on a backend whose lookup tells the source alone;
+    tables read only for that are not the caller's, so their losses are not in missing."""
+    taken = []
+
+    def take(need):
+        taken.append(sorted(need))
+        snap = Snapshot()
+        snap.lose("routes", None, "denied")
+        snap.lose("addresses", None, "denied")
+        return snap
+    assert backends.OnePass("fake", take, {"outbound"}).snap.missing == []
+    assert backends.OnePass("fake", take, {"routes", "outbound"}).snap.missing == [
+        {"subset": "routes", "family": None, "reason": "denied"}]
+    assert backends.OnePass("fake", take, {"addresses"}).snap.missing == [
+        {"subset": "addresses", "family": None, "reason": "denied"}]
+    assert taken == [["addresses", "outbound", "routes"], ["addresses", "outbound", "routes"], ["addresses"]]
 
 
 def test_onepass_lookup_through_a_real_udp_socket_on_loopback():
@@ -255,3 +252,13 @@ def test_onepass_reports_address_losses_only_when_addresses_were_asked_for(need,
         snap.lose("addresses", 6, "/proc/net/if_inet6: gone")
         return snap
     assert [m["subset"] for m in backends.OnePass("fake", take, need).snap.missing] == reported
+
+
+@pytest.mark.parametrize("need", [{"rules"}, {"rules", "routes"}, {"routes"}])
+def test_onepass_says_once_that_it_reads_no_rules(need):
+    """Every one-pass backend (getifaddrs, linux_procfs, bsd, windows) has no policy rules."""
+    backend = backends.OnePass("fake", lambda asked: Snapshot(), need)
+    lost = [m for m in backend.snap.missing if m["subset"] == "rules"]
+    want = [{"subset": "rules", "family": None, "reason": backends.NO_RULES % "fake"}] if "rules" in need else []
+    assert lost == want
+    assert backend.build(lambda snap, lenient: snap.rules) == []

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given, strategies as st
 
 import nlbuild as nl
-from fakes import FakeKernel, bounded, patch_socket
+from fakes import FakeKernel, bounded, patch_socket, tables_ways
 
-from netifs import backends, facts, freebsd_netlink as fb, linux, model, netlink, select
+from netifs import backends, facts, freebsd_netlink as fb, linux, model, netlink, outbound, source_selection
 from netifs.addresses import IFA_FLAG_NAMES, parse_address as linux_parse_address
 from netifs.errors import ParseError
 from netifs.links import parse_link as linux_parse_link
@@ -231,7 +231,8 @@ def test_two_defaults_fib0_wins_over_other_fibs():
         nl.fbsd_route(nl.AF_INET, "0.0.0.0", 0, 1, *nh_attrs("198.51.100.1", 3)),
         nl.fbsd_route(nl.AF_INET, "0.0.0.0", 0, 0, *nh_attrs("192.0.2.1", 1)),
         nl.fbsd_route(nl.AF_INET, "0.0.0.0", 0, 254, *nh_attrs("203.0.113.1", 4)))]
-    assert [r["nexthops"][0]["gateway"] for r in select.default_routes(routes, 4)] == ["192.0.2.1"]
+    route, _hops = source_selection.match_route(routes, 4, int.from_bytes(bytes((8, 8, 8, 8)), "big"))
+    assert route["nexthops"][0]["gateway"] == "192.0.2.1"
 
 
 def test_route_names_a_user_nexthop_group():
@@ -369,13 +370,13 @@ def test_snapshot_over_a_fake_kernel(freebsd_conn):
     routes = model.routes(snap, resolver)
     assert [(x["address"], x["zone"]) for x in ifaces["em0"]["addresses"]] == [
         ("192.0.2.10", None), ("2001:db8::10", None), ("fe80::5a54:ff:fe9a:1", "em0")]
-    default4 = select.default_routes(routes, 4)
-    assert [(h["gateway"], h["interface"], h["weight"]) for h in select.default_hops(routes, 4, default4)] == [
-        ("192.0.2.1", "em0", 1), ("192.0.2.2", "em0", 3)]
-    assert [h["gateway"] for h in select.default_hops(routes, 6)] == ["fe80::1"]
-    assert select.best_local(routes, ifaces, 4) == [{"address": "192.0.2.10", "prefixlen": 24, "interface": "em0"}]
-    assert select.best_local(routes, ifaces, 6) == [{"address": "2001:db8::10", "prefixlen": 64, "interface": "em0"}]
     assert sorted(r["table"] for r in routes) == [1, 254, 254, 254]
+    ways, ifaces = tables_ways(bounded(lambda: snapshot(NEED_ALL)), {4: "192.0.2.10", 6: "2001:db8::10"})
+    assert [(h["gateway"], h["interface"], h["weight"]) for h in ways[4]["route"]["nexthops"]] == [
+        ("192.0.2.1", "em0", 1), ("192.0.2.2", "em0", 3)]
+    assert [h["gateway"] for h in ways[6]["route"]["nexthops"]] == ["fe80::1"]
+    assert outbound.best_local(ways[4], ifaces) == [{"address": "192.0.2.10", "prefixlen": 24, "interface": "em0"}]
+    assert outbound.best_local(ways[6], ifaces) == [{"address": "2001:db8::10", "prefixlen": 64, "interface": "em0"}]
 
 
 def test_snapshot_without_routes_asks_for_no_nexthops(freebsd_conn):
@@ -393,6 +394,14 @@ def test_snapshot_with_build_retries_like_linux(freebsd_conn):
         return len(snap.links)
     assert bounded(lambda: snapshot(frozenset(), build=build, attempts=3)) == 2
     assert calls == [False]
+
+
+def test_snapshot_rules_are_missing(freebsd_conn):
+    """FreeBSD's rtnetlink has no RTM_GETRULE: nothing is asked, and the reason is given once."""
+    k, _sock, _conn = freebsd_conn
+    snap = bounded(lambda: snapshot(frozenset(["rules"])))
+    assert k.requests == [LINKS]
+    assert (snap.rules, snap.missing) == ([], [{"subset": "rules", "family": None, "reason": fb.RULES_MISSING}])
 
 
 def test_snapshot_denied_addresses_are_missing(freebsd_conn):
@@ -443,4 +452,5 @@ def test_the_chooser_gathers_a_freebsd_host_through_it(freebsd_conn, monkeypatch
     assert sorted(got["interfaces"]) == ["em0", "lo0"]
     assert got["best_local"]["ipv4"][0]["address"] == "192.0.2.10"
     assert [(s["source"], s["interface"]) for s in got["sources"]] == [("192.0.2.10", "em0")]
-    assert asked[-1] == (4, None) and (6, 1) in asked  # a link-local IPv6 gateway: asked with its interface
+    assert asked.count((4, None)) == 6 and asked.count((6, None)) == 5  # the probes, then the destination
+    assert [m["subset"] for m in got["missing"]] == ["best_local", "best_local"]  # the route: from the tables

@@ -15,7 +15,7 @@ import pytest
 from netifs import facts as gather  # the module was gather.py before it was renamed facts.py
 from netifs import sources
 
-ALL = {"interfaces", "addresses", "gateways", "routes", "multicast", "best_local", "stats"}
+ALL = {"interfaces", "addresses", "gateways", "routes", "rules", "multicast", "best_local", "stats"}
 
 
 # --- parse_subset --------------------------------------------------------------------------------
@@ -72,7 +72,7 @@ def test_parse_subset_unknown_name(value, named):
         gather.parse_subset(value)
     text = str(info.value)
     assert named in text
-    assert "all, interfaces, addresses, gateways, routes, multicast, best_local, stats" in text
+    assert "all, interfaces, addresses, gateways, routes, rules, multicast, best_local, stats" in text
 
 
 @pytest.mark.parametrize("value", [5, 1.5, {"routes": True}, {"routes"}, b"routes", True, object()])

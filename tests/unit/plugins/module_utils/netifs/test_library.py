@@ -14,9 +14,12 @@ import re
 
 import pytest
 
+import nlbuild as nl
+
 import netifs
 from netifs import api, cli, facts, render, sources
 from netifs.errors import NoSource, TornSnapshot
+from netifs.rules import parse_rule
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 5))
 
@@ -185,6 +188,32 @@ def test_render_routes_only_when_asked():
     assert lines[0] == "ROUTES"
     assert lines[2].endswith("via 192.168.1.1 dev ra; via 192.168.2.1 dev rb")
     assert lines[3].endswith("-") and lines[4].endswith("blackhole")
+
+
+def test_render_rules():
+    messages = [
+        nl.kernel_rule(100, 51820, nl.attr(nl.FRA_FWMARK, nl.u32(51820)), nl.attr(nl.FRA_FWMASK, nl.u32(0xFFFFFFFF)), flags=nl.FIB_RULE_INVERT),
+        nl.kernel_rule(101, 254, nl.attr(nl.FRA_SRC, nl.ip("10.1.0.0")), nl.attr(nl.FRA_DST, nl.ip("192.0.2.0")),
+                       src_len=16, dst_len=24, suppress=0),
+        nl.kernel_rule(102, 254, nl.attr(nl.FRA_IIFNAME, nl.cstr("e\x1b0")), nl.attr(nl.FRA_OIFNAME, nl.cstr("eth1")),
+                       nl.attr(nl.FRA_IP_PROTO, nl.u8(6)), nl.uid_range(1, 2), nl.port_range(nl.FRA_SPORT_RANGE, 7, 7),
+                       nl.port_range(nl.FRA_DPORT_RANGE, 1000, 2000), tos=0x10, flags=nl.FIB_RULE_IIF_DETACHED),
+        nl.kernel_rule(103, 0, nl.attr(nl.FRA_GOTO, nl.u32(104)), family=nl.AF_INET6, action=nl.FR_ACT_GOTO,
+                       flags=nl.FIB_RULE_UNRESOLVED),
+        nl.kernel_rule(104, 0, family=nl.AF_INET6, action=nl.FR_ACT_PROHIBIT),
+        nl.kernel_rule(105, 0, nl.attr(nl.FRA_L3MDEV, nl.u8(1)), family=nl.AF_INET6)]
+    rules = {"schema": 1, "rules": [parse_rule(m, 0, len(m)) for m in messages]}
+    lines = render.render(rules).splitlines()
+    assert lines[0] == "RULES"
+    assert [re.split(" {2,}", line) for line in lines[1:]] == [
+        ["FAMILY", "PRIORITY", "SELECTORS", "ACTION"],
+        ["ipv4", "100", "not from all fwmark 0xca6c/0xffffffff", "lookup 51820"],
+        ["ipv4", "101", "from 10.1.0.0/16 to 192.0.2.0/24", "lookup 254 suppress_prefixlength 0"],
+        ["ipv4", "102", "from all iif e\\x1b0 oif eth1 ipproto 6 tos 0x10 uidrange 1-2 sport 7-7 dport 1000-2000",
+         "lookup 254 [iif_detached]"],
+        ["ipv6", "103", "from all", "goto 104 [unresolved]"],
+        ["ipv6", "104", "from all", "prohibit"],
+        ["ipv6", "105", "from all", "lookup l3mdev-table"]]
 
 
 # --- the command -----------------------------------------------------------------------------------

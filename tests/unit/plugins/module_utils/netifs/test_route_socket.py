@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 import rsbuild as rs
 
-from netifs import model, route_socket, select, sockaddr
+from fakes import tables_ways
+from netifs import outbound, route_socket, sockaddr
 from netifs.addresses import address_record
 from netifs.errors import ParseError
 from netifs.snapshot import Snapshot
@@ -157,21 +158,20 @@ def test_openbsd_priority_is_the_metric_and_a_down_route_is_unusable():
     routes = dump("openbsd")
     assert [r["metric"] for r in routes if r["destination"] in ("0.0.0.0/0", "::/0")] == [8, 8, 8]
     down = routes[-1]
-    assert down["flags"] == ["linkdown"] and select.usable_hops(down) == []
+    assert down["flags"] == ["linkdown"]
 
 
 @pytest.mark.parametrize("osname", rs.BSDS)
 def test_best_local_from_the_parsed_tables(osname):
-    """The records go through the model and select.py as the Linux backend's do."""
+    """The records go through the model and outbound.py as a backend without a route lookup's
+    do: the source from the OS, the route from the tables."""
     snap = Snapshot()
     snap.links, snap.addresses = iflist(osname)
     snap.routes = dump(osname)
-    resolver = model.Resolver(snap.links, False, snap.warnings)
-    ifaces = model.interfaces(snap, resolver)
-    routes = model.routes(snap, resolver)
-    assert [h["gateway"] for h in select.default_hops(routes, 4)] == ["192.0.2.1", "192.0.2.254"]
-    assert select.best_local(routes, ifaces, 4) == [{"address": "192.0.2.10", "prefixlen": 24, "interface": "em0"}]
-    assert select.best_local(routes, ifaces, 6) == [{"address": "2001:db8:1::10", "prefixlen": 64, "interface": "em0"}]
+    ways, ifaces = tables_ways(snap, {4: "192.0.2.10", 6: "2001:db8:1::10"})
+    assert [h["gateway"] for h in ways[4]["route"]["nexthops"]] == ["192.0.2.1"]
+    assert outbound.best_local(ways[4], ifaces) == [{"address": "192.0.2.10", "prefixlen": 24, "interface": "em0"}]
+    assert outbound.best_local(ways[6], ifaces) == [{"address": "2001:db8:1::10", "prefixlen": 64, "interface": "em0"}]
     assert [a["zone"] for a in ifaces["em0"]["addresses"] if a["scope"] == "link"] == ["em0"]
 
 

@@ -299,14 +299,14 @@ def test_header_too_short(size):
 def test_destination_prefix_length_out_of_range(family, text, dst_len):
     with pytest.raises(ParseError) as info:
         parse(nl.route(a(nl.RTA_DST, text), oif(1), family=family, dst_len=dst_len))
-    assert "prefix length %d in an IPv" % dst_len in str(info.value)
+    assert "prefix length %d for IPv" % dst_len in str(info.value)
 
 
 @pytest.mark.parametrize("family, text, src_len", [(nl.AF_INET, "10.0.0.0", 33), (nl.AF_INET6, "2001:db8::", 129)])
 def test_source_prefix_length_out_of_range(family, text, src_len):
     with pytest.raises(ParseError) as info:
         parse(nl.route(a(nl.RTA_SRC, text), oif(1), family=family, src_len=src_len))
-    assert "prefix length %d in an IPv" % src_len in str(info.value)
+    assert "prefix length %d for IPv" % src_len in str(info.value)
 
 
 @pytest.mark.parametrize("family, text, plen", [(nl.AF_INET, "10.0.0.0", 32), (nl.AF_INET6, "2001:db8::", 128)])

@@ -17,12 +17,13 @@ import pytest
 import nlbuild as nl
 from fakes import FakeKernel, bounded, make_conn
 
-from netifs import backends, facts, linux, model
+from netifs import backends, facts, linux, model, outbound
 from netifs.addresses import address_record, parse_address
 from netifs.links import stub_link
 from netifs.snapshot import Snapshot
 from netifs.errors import DumpInterrupted, NetlinkError, ParseError, TornSnapshot
 from netifs.routes import is_local_table, parse_route
+from netifs.rules import parse_rule
 
 NEED_ALL = frozenset(("addresses", "routes", "multicast", "stats"))
 LINKS = (nl.RTM_GETLINK, 0)
@@ -32,6 +33,8 @@ ROUTES6 = (nl.RTM_GETROUTE, nl.AF_INET6)
 NEXTHOPS = (nl.RTM_GETNEXTHOP, 0)
 MCAST4 = (nl.RTM_GETMULTICAST, nl.AF_INET)
 MCAST6 = (nl.RTM_GETMULTICAST, nl.AF_INET6)
+RULES4 = (nl.RTM_GETRULE, nl.AF_INET)
+RULES6 = (nl.RTM_GETRULE, nl.AF_INET6)
 MAC = bytes.fromhex("525400abcdef")
 
 
@@ -81,6 +84,11 @@ ROUTES_V6 = [
 MULTICAST_V4 = [nl.multicast(nl.AF_INET, 1, "224.0.0.1"), nl.multicast(nl.AF_INET, 2, "224.0.0.1"),
                 nl.multicast(nl.AF_INET, 2, "224.0.0.251")]
 MULTICAST_V6 = [nl.multicast(nl.AF_INET6, 2, "ff02::1"), nl.multicast(nl.AF_INET6, 2, "ff02::1:ffab:cdef")]
+RULES_V4 = [nl.kernel_rule(0, nl.RT_TABLE_LOCAL, protocol=nl.RTPROT_KERNEL),
+            nl.kernel_rule(100, 100, a(nl.FRA_SRC, "10.1.0.0"), src_len=16),
+            nl.kernel_rule(32766, nl.RT_TABLE_MAIN, protocol=nl.RTPROT_KERNEL)]
+RULES_V6 = [nl.kernel_rule(0, nl.RT_TABLE_LOCAL, protocol=nl.RTPROT_KERNEL, family=nl.AF_INET6),
+            nl.kernel_rule(32766, nl.RT_TABLE_MAIN, protocol=nl.RTPROT_KERNEL, family=nl.AF_INET6)]
 
 
 def kernel(per_datagram=2):
@@ -92,7 +100,26 @@ def kernel(per_datagram=2):
     # multicast replies carry RTM_GETMULTICAST as their type
     k.dumps[MCAST4] = [(nl.RTM_GETMULTICAST, p) for p in MULTICAST_V4]
     k.dumps[MCAST6] = [(nl.RTM_GETMULTICAST, p) for p in MULTICAST_V6]
+    k.dumps[RULES4] = [(nl.RTM_NEWRULE, p) for p in RULES_V4]
+    k.dumps[RULES6] = [(nl.RTM_NEWRULE, p) for p in RULES_V6]
     return k
+
+
+RTM_F_FIB_MATCH = 0x2000  # linux/rtnetlink.h
+
+
+def route_lookup(payload):
+    """The fake kernel's answer to an RTM_GETROUTE request: under RTM_F_FIB_MATCH the default
+    route of the dump; otherwise that route's flow, from the host's one global address."""
+    family, flags = payload[0], struct.unpack_from("=I", payload, 8)[0]
+    default = ROUTES_V4[0] if family == nl.AF_INET else ROUTES_V6[2]
+    if flags & RTM_F_FIB_MATCH:
+        return nl.RTM_NEWROUTE, default
+    dst = payload[nl.RTMSG.size + 4:]  # RTA_DST, the only attribute of a probe
+    src, gateway = ("192.0.2.10", "192.0.2.1") if family == nl.AF_INET else ("2001:db8::10", "fe80::1")
+    return nl.RTM_NEWROUTE, nl.route(nl.attr(nl.RTA_TABLE, nl.u32(254)), nl.attr(nl.RTA_DST, dst),
+                                     a(nl.RTA_GATEWAY, gateway), a(nl.RTA_PREFSRC, src), nl.attr(nl.RTA_OIF, nl.u32(2)),
+                                     family=family, dst_len=len(dst) * 8)
 
 
 def keep(snap, lenient):
@@ -170,6 +197,47 @@ def test_local_table_routes_are_skipped(monkeypatch):
     snap = take(monkeypatch, kernel(), need=frozenset(["routes"]))
     assert all(r["table"] != 255 and r["type"] != "local" for r in snap.routes)
     assert len(snap.routes) == 4
+
+
+def test_rules_one_dump_per_family(monkeypatch):
+    k = kernel()
+    snap = take(monkeypatch, k, need=frozenset(["rules"]))
+    assert k.requests == [LINKS, RULES4, RULES6]
+    assert k.payloads[1:] == [nl.fib_rule_hdr(family=f, table=0, action=0) for f in (nl.AF_INET, nl.AF_INET6)]
+    assert snap.rules == [parse_rule(p, 0, len(p)) for p in RULES_V4 + RULES_V6]
+    assert [(r["family"], r["priority"], r["table"], r["from"]) for r in snap.rules] == [
+        (4, 0, 255, None), (4, 100, 100, "10.1.0.0/16"), (4, 32766, 254, None), (6, 0, 255, None), (6, 32766, 254, None)]
+    assert (snap.missing, snap.warnings) == ([], [])
+
+
+def test_rules_only_when_needed(monkeypatch):
+    k = kernel()
+    snap = take(monkeypatch, k)
+    assert RULES4 not in k.requests and snap.rules == []
+
+
+def test_rules_denied_for_a_family_are_missing(monkeypatch):
+    k = kernel()
+    k.errors[RULES6] = errno.EACCES
+    snap = take(monkeypatch, k, need=frozenset(["rules"]))
+    assert [r["family"] for r in snap.rules] == [4, 4, 4]
+    assert snap.missing == [{"subset": "rules", "family": 6, "reason": refused(errno.EACCES, "rules")}]
+
+
+def test_rules_of_a_family_the_kernel_lacks_are_an_empty_answer(monkeypatch):
+    k = kernel()
+    k.errors[RULES6] = errno.EAFNOSUPPORT
+    snap = take(monkeypatch, k, need=frozenset(["rules"]))
+    assert ([r["family"] for r in snap.rules], snap.missing) == ([4, 4, 4], [])
+
+
+def test_malformed_rule_is_skipped_with_a_warning(monkeypatch):
+    k = kernel()
+    k.dumps[RULES4] = [(nl.RTM_NEWRULE, RULES_V4[0]), (nl.RTM_NEWRULE, nl.rule(nl.attr(nl.FRA_PRIORITY, b"\1\2"))),
+                       (nl.RTM_NEWRULE, RULES_V4[2])]
+    snap = take(monkeypatch, k, need=frozenset(["rules"]))
+    assert [(r["family"], r["priority"]) for r in snap.rules] == [(4, 0), (4, 32766), (6, 0), (6, 32766)]
+    assert snap.warnings == ["skipped a malformed message: RTM_NEWRULE IPv4 at offset 16: FRA_PRIORITY of 2 bytes, not 4"]
 
 
 # --- retakes -------------------------------------------------------------------------------------
@@ -859,7 +927,7 @@ def test_route_get_malformed_answer(monkeypatch):
 
 # --- gather over the fake kernel -----------------------------------------------------------------
 
-ALL = ["addresses", "best_local", "gateways", "interfaces", "multicast", "routes", "stats"]
+ALL = ["addresses", "best_local", "gateways", "interfaces", "multicast", "routes", "rules", "stats"]
 SOURCE_KEYS = ["address", "destination", "error", "family", "gateway", "interface", "source", "table", "type"]
 
 
@@ -944,6 +1012,7 @@ def test_gather_bad_arguments_before_opening(monkeypatch):
 
 def test_gather_end_to_end(monkeypatch):
     k = kernel()
+    k.lookup = route_lookup
     conn = make_conn(monkeypatch, k.socket())
     monkeypatch.setattr(linux, "open_conn", lambda: conn)
     got = bounded(facts.gather)
@@ -965,14 +1034,31 @@ def test_gather_end_to_end(monkeypatch):
         {"address": "fe80::1", "family": 6, "interface": "eth0", "metric": 1024, "table": 254, "default": True}]
     assert got["best_local"] == {"ipv4": [{"address": "192.0.2.10", "prefixlen": 24, "interface": "eth0"}],
                                  "ipv6": [{"address": "2001:db8::10", "prefixlen": 64, "interface": "eth0"}]}
-    assert got["default_ipv4"] == {
+    assert {k: v for k, v in got["default_ipv4"].items() if k not in ("route", "probes")} == {
         "interface": "eth0", "address": "192.0.2.10", "gateway": "192.0.2.1", "prefix": "24",
         "macaddress": "52:54:00:ab:cd:ef", "mtu": 1500, "type": "ether", "alias": "eth0",
         "broadcast": "192.0.2.255", "netmask": "255.255.255.0", "network": "192.0.2.0"}
-    assert got["default_ipv6"] == {
+    assert {k: v for k, v in got["default_ipv6"].items() if k not in ("route", "probes")} == {
         "interface": "eth0", "address": "2001:db8::10", "gateway": "fe80::1", "prefix": "64",
         "macaddress": "52:54:00:ab:cd:ef", "mtu": 1500, "type": "ether", "scope": "global"}
+    assert [(p["destination"], p["matched"], p["agrees"]) for p in got["default_ipv6"]["probes"]] == [
+        (d, "::/0", True) for d in outbound.PROBES[6]]
+    assert got["default_ipv4"]["route"]["nexthops"] == [
+        {"gateway": "192.0.2.1", "interface": "eth0", "weight": 1, "flags": [], "source": "192.0.2.10"}]
+    fib_match = [p for p in k.payloads if len(p) >= nl.RTMSG.size and struct.unpack_from("=I", p, 8)[0] & RTM_F_FIB_MATCH]
+    assert len(fib_match) == 10  # each probe of each family once
+    assert got["rules"] == [parse_rule(p, 0, len(p)) for p in RULES_V4 + RULES_V6]
     assert conn.sock.closed
+
+
+def test_gather_rules_whatever_the_interface_filter(monkeypatch):
+    k = kernel()
+    conn = make_conn(monkeypatch, k.socket())
+    monkeypatch.setattr(linux, "open_conn", lambda: conn)
+    got = bounded(lambda: facts.gather(["rules"], interfaces=["nothing*"]))
+    assert sorted(got) == ["backend", "missing", "rules", "schema", "subsets", "warnings"]
+    assert [(r["family"], r["priority"]) for r in got["rules"]] == [(4, 0), (4, 100), (4, 32766), (6, 0), (6, 32766)]
+    assert k.requests == [LINKS, RULES4, RULES6]
 
 
 def test_gather_interface_filter_and_subsets(monkeypatch):

@@ -14,9 +14,10 @@ import sys
 import pytest
 
 import iphlpbuild as b
+from fakes import tables_ways
 
 from netifs import iphlpapi as ip
-from netifs import model, select, windows
+from netifs import outbound, windows
 from netifs.errors import ParseError
 
 ALL = {"addresses", "routes", "multicast", "stats"}
@@ -156,11 +157,9 @@ def test_snapshot_of_a_host():
 
 def test_snapshot_through_the_model():
     snap = windows.snapshot(ALL, FakeApi())
-    resolver = model.Resolver(snap.links, False, snap.warnings)
-    interfaces = model.interfaces(snap, resolver)
-    routes = model.routes(snap, resolver)
-    assert select.best_local(routes, interfaces, 4) == [{"address": "192.168.1.10", "prefixlen": 24, "interface": "Ethernet 2"}]
-    assert model.legacy_default(routes, interfaces, select.best_local(routes, interfaces, 4), 4)["gateway"] == "192.168.1.1"
+    ways, interfaces = tables_ways(snap, {4: "192.168.1.10", 6: "2001:db8:1::10"})
+    assert outbound.best_local(ways[4], interfaces) == [{"address": "192.168.1.10", "prefixlen": 24, "interface": "Ethernet 2"}]
+    assert outbound.legacy_default(ways[4], interfaces)["gateway"] == "192.168.1.1"
 
 
 def test_only_what_is_needed():
@@ -245,8 +244,9 @@ def test_malformed_adapter_list_is_missing():
 
 
 def test_the_chooser_gathers_a_windows_host_through_it(monkeypatch):
-    """facts.gather on Windows: windows_iphlpapi, built once; GetBestRoute2's pick leads best_local,
-    and a default route it did not mark is asked about as on every one-pass backend."""
+    """facts.gather on Windows: windows_iphlpapi, built once; the probes' source (a connected UDP
+    socket, scripted here) leads best_local, the route and gateway come from the tables, and
+    missing says so."""
     from netifs import backends, facts
     monkeypatch.setattr(backends.sys, "platform", "win32")
     monkeypatch.setattr(windows, "load", FakeApi)
@@ -254,13 +254,15 @@ def test_the_chooser_gathers_a_windows_host_through_it(monkeypatch):
 
     def lookup(self, family, packed, oif):
         asked.append(family)
-        raise OSError(10051, "unreachable")
+        if family == 6:
+            raise OSError(10051, "unreachable")
+        return {"preferred_source": "192.168.1.10", "interface": 7, "gateway": None, "table": None, "type": None}
     monkeypatch.setattr(backends.UdpLookup, "lookup", lookup)
     got = facts.gather(["interfaces", "addresses", "routes", "best_local"])
     assert got["backend"] == "windows_iphlpapi"
     assert got["best_local"]["ipv4"][0] == {"address": "192.168.1.10", "prefixlen": 24, "interface": "Ethernet 2"}
-    assert got["default_ipv4"]["gateway"] == "192.168.1.1"
-    assert 4 in asked and all(w.startswith("no kernel source address towards ") for w in got["warnings"])
+    assert (got["default_ipv4"]["gateway"], got["default_ipv6"]) == ("192.168.1.1", {})
+    assert asked.count(4) == 5 and [(m["subset"], m["family"]) for m in got["missing"]] == [("best_local", 4)]
 
 
 def test_the_chooser_off_windows_gives_the_reason(monkeypatch):
