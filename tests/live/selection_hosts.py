@@ -230,3 +230,69 @@ def build_ecmp(_stack, ns):
     multipath = ["0.0.0.0/0", "100.64.0.0/10", "192.0.2.0/24", "198.18.0.0/15", "::/0", "2001:db8:100::/40",
                  "2001:db8:200::/40"]
     return {"destinations": dests, "knobs": {}, "ecmp_prefixes": multipath}
+
+
+# (family, ip rule arguments): wg-quick's two rules (added without priority, as it does, so the
+# kernel numbers them 32765 and 32764), then rules of every action and selector source_for reads.
+POLICY_RULES = [
+    (4, "not fwmark 51820 table 51820"), (4, "table main suppress_prefixlength 0"),
+    (6, "not fwmark 51820 table 51820"), (6, "table main suppress_prefixlength 0"),
+    (4, "pref 100 to 198.51.100.0/24 lookup 200"), (6, "pref 100 to 2001:db8:100::/48 lookup 200"),
+    (4, "pref 110 from 10.69.0.0/24 lookup 300"), (6, "pref 110 from 2001:db8:69::/64 lookup 300"),
+    (4, "pref 120 to 203.0.113.0/24 prohibit"), (6, "pref 120 to 2001:db8:120::/48 prohibit"),
+    (4, "pref 121 to 203.0.114.0/24 blackhole"), (6, "pref 121 to 2001:db8:121::/48 blackhole"),
+    (4, "pref 122 to 203.0.115.0/24 unreachable"), (6, "pref 122 to 2001:db8:122::/48 unreachable"),
+    (4, "pref 130 uidrange 1000-1999 lookup 300"), (6, "pref 130 uidrange 1000-1999 lookup 300"),
+    (4, "pref 140 fwmark 0x10/0xff lookup 200"), (6, "pref 140 fwmark 0x10/0xff lookup 200"),
+    (4, "pref 150 ipproto tcp dport 443 lookup 300"), (6, "pref 150 ipproto tcp dport 443 lookup 300"),
+    (4, "pref 151 ipproto udp sport 5000-6000 lookup 200"), (6, "pref 151 ipproto udp sport 5000-6000 lookup 200"),
+    (4, "pref 160 to 192.0.2.0/24 goto 170"), (4, "pref 165 to 192.0.2.0/24 prohibit"),
+    (4, "pref 170 to 192.0.2.0/24 lookup 200"), (4, "pref 175 to 192.0.3.0/24 goto 176"),
+    (4, "pref 180 nop"), (6, "pref 180 nop"),
+    (4, "pref 185 iif lo to 100.64.0.0/10 lookup 300"), (4, "pref 186 iif pra to 100.64.0.0/10 lookup 200"),
+    (6, "pref 185 iif lo to 2001:db8:185::/48 lookup 300"), (6, "pref 186 iif pra to 2001:db8:186::/48 lookup 200"),
+    (4, "pref 190 to 10.73.0.0/15 lookup 400 suppress_prefixlength 24"),
+    (6, "pref 190 to 2001:db8:73::/47 lookup 400 suppress_prefixlength 56"),
+    (4, "pref 195 iif nosuchif lookup 300"), (4, "pref 196 oif prb lookup 300"), (6, "pref 196 oif prb lookup 300"),
+]
+# The traffic each destination is asked about: source_for's keyword arguments (ip route get's
+# selectors, kernel_view.ROUTE_GET_WORDS). Forwarded traffic (iif) comes from outside.
+POLICY_TRAFFIC = [{}, {"fwmark": 51820}, {"fwmark": "0x110"}, {"uid": 1500}, {"uid": 0},
+                  {"ipproto": "tcp", "dport": 443}, {"ipproto": "tcp", "dport": 80}, {"ipproto": "udp", "sport": 5500},
+                  {"source": "10.69.0.5"}, {"source": "10.67.0.5"}, {"source": "2001:db8:69::5"},
+                  {"iif": "pra", "source": "10.99.0.1"}, {"iif": "prb", "source": "10.99.0.1"},
+                  {"iif": "pra", "source": "2001:db8:99::1"}, {"fwmark": 51820, "uid": 1500, "ipproto": "tcp", "dport": 443}]
+
+
+def build_policy_routing(stack, ns):
+    """Policy routing (POLICY_RULES): wg-quick's rules and table 51820 through a tunnel with
+    carrier, ``to`` and ``from`` rules into other tables (one with a ``throw``), reject rules,
+    uid, fwmark, protocol and port rules, ``goto`` over a rule and an unresolved one, ``nop``,
+    ``iif`` rules for sent and forwarded traffic, a detached one, an ``oif`` one, and
+    ``suppress_prefixlength`` refusing a unicast route but not a blackhole. Forwarding is on, so
+    that traffic from ``iif`` is routed."""
+    _base(ns, ("pra", True), ("prb", True), ("prc", True))
+    for conf in ("net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding", "net.ipv4.conf.all.rp_filter"):
+        ns.sysctl(conf, 1 if "forward" in conf else 0)
+    ns.ip("tuntap", "add", "dev", "wg0", "mode", "tun")
+    stack.enter_context(tun_carrier(ns, "wg0"))
+    up(ns, "wg0")
+    _addrs(ns, "wg0", "10.66.0.2/32", "fd66::2/128")
+    for dev, n in (("pra", 67), ("prb", 68), ("prc", 69)):
+        _addrs(ns, dev, "10.%d.0.5/24" % n, "2001:db8:%d::5/64" % n)
+    _routes(ns, "default via 10.67.0.1", "-6 default via 2001:db8:67::1", "10.70.0.0/16 via 10.67.0.1",
+            "-6 2001:db8:70::/48 via 2001:db8:67::1", "default dev wg0 table 51820", "-6 default dev wg0 table 51820",
+            "default via 10.68.0.1 table 200", "-6 default via 2001:db8:68::1 table 200",
+            "throw 198.51.100.128/25 table 200", "-6 throw 2001:db8:100:8000::/49 table 200",
+            "default via 10.69.0.1 table 300", "-6 default via 2001:db8:69::1 table 300",
+            "blackhole 10.73.0.0/16 table 400", "10.72.0.0/16 via 10.69.0.1 table 400",
+            "-6 blackhole 2001:db8:73::/48 table 400", "-6 2001:db8:72::/48 via 2001:db8:69::1 table 400")
+    for family, args in POLICY_RULES:
+        ns.ip("-%d" % family, "rule", "add", *args.split())
+    dests = ["8.8.8.8", "1.1.1.1", "198.51.100.7", "198.51.100.200", "203.0.113.1", "203.0.114.1", "203.0.115.1",
+             "192.0.2.9", "192.0.3.9", "100.64.1.1", "10.70.1.1", "10.67.0.9", "10.72.1.1", "10.73.1.1", "10.66.0.9",
+             "127.0.0.1", "10.67.0.5", "10.69.0.9",
+             "2606:4700::1111", "2001:db8:100::7", "2001:db8:100:8000::7", "2001:db8:120::1", "2001:db8:121::1",
+             "2001:db8:122::1", "2001:db8:185::1", "2001:db8:186::1", "2001:db8:70::1", "2001:db8:67::9",
+             "2001:db8:72::1", "2001:db8:73::1", "::1", "2001:db8:69::9", "fe80::1%prb"]
+    return {"destinations": dests, "knobs": {}, "traffic": POLICY_TRAFFIC}

@@ -8,9 +8,9 @@ field by field.
 The kernel answers a lookup that ends on a reject route or rule with an errno and nothing else
 (net/ipv4/fib_semantics.c ``fib_props``, fib4_rule_action, __fib6_rule_action): a blackhole gives
 EINVAL, prohibit EACCES, an unreachable route EHOSTUNREACH, and an unreachable rule, a ``throw``
-no later table catches or no route at all ENETUNREACH. ``ip route get`` prints the strerror, which
-is mapped back here; the table and rule the offline answer names for a rejection are then checked
-against ``ip -j route show`` and ``ip -j rule`` of the namespace.
+no later table catches or no route at all ENETUNREACH. kernel_view.route_get maps the first
+three back to their type; the table and rule the offline answer names for a rejection are then
+checked against ``ip -j route show`` and ``ip -j rule`` of the namespace.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -23,24 +23,19 @@ import os
 
 import kernel_view as kv
 
-STRERROR = {os.strerror(code): code for code in (errno.EINVAL, errno.EACCES, errno.EHOSTUNREACH, errno.ENETUNREACH)}
-REJECT_ERRNO = {"blackhole": errno.EINVAL, "prohibit": errno.EACCES, "unreachable": errno.EHOSTUNREACH}
-RULE_REJECT_ERRNO = dict(REJECT_ERRNO, unreachable=errno.ENETUNREACH)
+NO_ROUTE = os.strerror(errno.ENETUNREACH)  # no route, a throw to nothing, an unreachable rule
 DEFAULT_IPV4_RULES = ((0, "local"), (32766, "main"), (32767, "default"))
+ROUTED = "routed"
 
 
-def kernel_errno(text):
-    """The errno of ``ip route get``'s ``RTNETLINK answers: <strerror>``, else None."""
-    return STRERROR.get(text.rpartition("RTNETLINK answers: ")[2].strip())
-
-
-def answer_errno(answer):
-    """The errno the kernel gives for what the offline answer says, None when it routes."""
+def rejection(answer):
+    """What the kernel says for what the offline answer says: ROUTED, a reject type (its errno),
+    or None for ENETUNREACH."""
     if answer["type"] is None:
-        return errno.ENETUNREACH
-    if answer["table"] is None and answer.get("rule") is not None:
-        return RULE_REJECT_ERRNO.get(answer["type"])
-    return REJECT_ERRNO.get(answer["type"])
+        return None
+    if answer["table"] is None and answer.get("rule") is not None:  # a reject rule
+        return None if answer["type"] == "unreachable" else answer["type"]
+    return answer["type"] if answer["error"] else ROUTED
 
 
 def hops(answer):
@@ -86,12 +81,12 @@ def compare(ns, kernel, mine):
     """None when the offline answer agrees with the kernel's, else what differs. Every field:
     type, table, and (interface, gateway, source) among the reported hops (one, unless ECMP)."""
     if "error" in kernel:
-        want = kernel_errno(kernel["error"])
-        got = answer_errno(mine)
-        if want is None or want != got:
-            return "kernel: %s; offline errno %s: %s" % (kernel["error"], got, json.dumps(mine))
+        if kernel["type"] is None and NO_ROUTE not in kernel["error"]:
+            return "kernel: %s (not a routing answer)" % kernel["error"]
+        if kernel["type"] != rejection(mine):
+            return "kernel: %s; offline: %s" % (kernel["error"], json.dumps(mine))
         return _rejection_problem(ns, mine) if mine["type"] else None
-    if mine["error"] or answer_errno(mine):
+    if rejection(mine) != ROUTED:
         return "kernel answered %s; offline: %s" % (json.dumps(kernel), json.dumps(mine))
     differ = [p for p in ("type: kernel %s, offline %s" % (kernel["type"], mine["type"]) if kernel["type"] != mine["type"]
                           else None, _table_problem(ns, kernel, mine)) if p]

@@ -10,6 +10,7 @@ reported hop is one the kernel takes, with the source it uses there."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import ipaddress
 import os
 import sys
 
@@ -17,6 +18,8 @@ import pytest
 
 import kernel_view as kv
 import netns
+import outbound_hosts
+import scenarios
 import selection_hosts as hosts
 from compare import assert_equal
 from source_check import disagreements, kernel_answer
@@ -63,8 +66,9 @@ def offline(facts, **knobs):
 
 
 def check(scenario, ns, facts, knobs):
+    """source_for with the gathered rules over the grid and the host's own destinations."""
     dests = grid(scenario, facts)
-    bad = disagreements(ns, dests, offline(facts, **knobs))
+    bad = disagreements(ns, dests, offline(facts, rules=facts["rules"], **knobs))
     assert_equal(bad, {}, "source_for%s vs ip route get over %d destinations in %s" % (knobs or "", len(dests), ns))
     return dests
 
@@ -74,6 +78,16 @@ def test_source_for_agrees_with_route_get(request, name):
     scenario = request.getfixturevalue(name)
     dests = check(scenario, scenario.ns, scenario.facts(), scenario.info["knobs"])
     assert len(dests) >= 30, dests
+
+
+@pytest.fixture(scope="module", params=sorted(outbound_hosts.HOSTS))
+def outbound(request):
+    """The hosts test_way_out.py asks the engine's way out of (outbound_hosts.py)."""
+    yield from scenarios.built(request.param, outbound_hosts.HOSTS[request.param])
+
+
+def test_source_for_on_the_way_out_hosts(outbound):
+    check(outbound, outbound.ns, outbound.facts(), {})
 
 
 @pytest.mark.parametrize("index", range(len(hosts.LINKDOWN_SYSCTL)))
@@ -127,3 +141,48 @@ def test_ecmp_every_hop_is_the_kernels_with_its_source(ecmp):
     assert_equal({p: sorted(reported[p] - taken.get(p, set())) for p in reported}, dict.fromkeys(reported, []),
                  "hops source_for reports that the kernel never took")
     assert all(len(reported[p]) > 1 for p in reported), reported
+
+
+@pytest.fixture(scope="module")
+def policy_routing():
+    yield from hosts.built("policy_routing", hosts.build_policy_routing)
+
+
+def _cases(info):
+    """``(traffic, destinations)``: each traffic description with the destinations of its
+    family (the family of its source, when it has one). Forwarded traffic (``iif``) is not asked
+    about loopback or zoned destinations: the input path's own checks are not modelled."""
+    for traffic in info["traffic"]:
+        family = kv.family_of(traffic["source"]) if "source" in traffic else None
+        yield traffic, [d for d in info["destinations"] if family in (None, kv.family_of(d))
+                        and not ("iif" in traffic and ("%" in d or ipaddress.ip_address(d).is_loopback))]
+
+
+def test_source_for_follows_the_gathered_rules(policy_routing):
+    """With the engine's rules, for every traffic description (fwmark, uid, protocol and ports,
+    a source, forwarded from an interface), as ``ip route get ... mark/uid/ipproto/sport/dport/
+    from/iif`` answers."""
+    facts = policy_routing.facts()
+    assert len(facts["rules"]) == len(hosts.POLICY_RULES) + 5, facts["rules"]
+    bad = {}
+    for traffic, dests in _cases(policy_routing.info):
+        found = disagreements(policy_routing.ns, dests, offline(facts, rules=facts["rules"], **traffic), **traffic)
+        bad.update(("%s %s" % (dest, traffic), why) for dest, why in found.items())
+    assert_equal(bad, {}, "source_for with the rules vs ip route get")
+
+
+def test_rules_it_could_not_decide_are_named(policy_routing):
+    """Unmarked traffic of root with no protocol, as assumed, passes the uid, fwmark and protocol
+    rules and is taken by wg-quick's ``not fwmark``: each is named with what was assumed; given
+    every trait, nothing is undecided."""
+    facts = policy_routing.facts()
+    out = source_for(facts["routes"], facts["interfaces"], "8.8.8.8", rules=facts["rules"])
+    assert (out["interface"], out["rule"], out["table"], out["policy"]) == ("wg0", 32765, 51820, "gathered")
+    assert [(u["priority"], u["missing"], u["assumed"]) for u in out["undecided"]] == [
+        (130, ["uid"], "not matched"), (140, ["fwmark"], "not matched"), (150, ["ipproto", "dport"], "not matched"),
+        (151, ["ipproto", "sport"], "not matched"), (32765, ["fwmark"], "matched")]
+    given = source_for(facts["routes"], facts["interfaces"], "8.8.8.8", rules=facts["rules"], fwmark=51820, uid=0,
+                       ipproto="icmp", sport=0, dport=0)
+    assert (given["interface"], given["rule"], given["undecided"]) == ("pra", 32766, []), given
+    plain = source_for(facts["routes"], facts["interfaces"], "8.8.8.8")
+    assert (plain["interface"], plain["policy"], plain["rule"]) == ("pra", "default", 32766)

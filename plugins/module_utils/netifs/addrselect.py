@@ -82,6 +82,14 @@ def contains(cidr, family, value):
     return (value >> (BITS[family] - plen) if plen else 0) == net
 
 
+def check_tempaddr(setting):
+    """``use_tempaddr`` as a caller gives it: None, a number, or ``{interface: number}``."""
+    values = list(setting.values()) if isinstance(setting, Mapping) else [setting]
+    if setting is None or all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return setting
+    raise ValueError("use_tempaddr %r is not a number nor a mapping of interface names to numbers" % (setting,))
+
+
 def per_interface(setting, name, default):
     """A sysctl as the caller gave it: one value for every interface, or ``{interface: value}``."""
     if isinstance(setting, Mapping):

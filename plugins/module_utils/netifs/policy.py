@@ -30,9 +30,9 @@ MARK_MASK = 0xFFFFFFFF
 
 def protocol_number(value):
     """An IP protocol as a number, a digit string or a name (``tcp``); None stays None."""
-    if value is None or isinstance(value, int):
+    if value is None or isinstance(value, int) and not isinstance(value, bool):
         return value
-    text = str(value).lower()
+    text = value.lower() if isinstance(value, str) else ""
     if text.isdigit():
         return int(text)
     if text in IPPROTO:
@@ -61,7 +61,7 @@ def _range(bounds, value):
     return value is not None and bounds[0] <= value <= bounds[1]
 
 
-def _selectors(rule, flow, interfaces):
+def _selectors(rule, flow):
     """``(name, matches, trait given)`` for every selector the rule sets; a trait not given is
     matched as ASSUMED has it."""
     family = flow["family"]
@@ -69,10 +69,9 @@ def _selectors(rule, flow, interfaces):
     mask = MARK_MASK if mask is None else mask
     out = [("from", _prefix(rule.get("from"), family, flow["source"]), True),
            ("to", _prefix(rule.get("to"), family, flow["value"]), True)]
-    if rule.get("iif"):
-        out.append(("iif", rule["iif"] in interfaces and rule["iif"] == flow["iif"], True))
-    if rule.get("oif"):
-        out.append(("oif", rule["oif"] == flow["oif"], True))
+    for key in ("iif", "oif"):
+        if rule.get(key):
+            out.append((key, rule[key] == flow[key], True))
     if rule.get("l3mdev"):
         out.append(("l3mdev", False, True))  # traffic in a VRF is not modelled
     if rule.get("fwmark") is not None and mask:
@@ -93,10 +92,10 @@ def _trait(flow, name):
     return ASSUMED[name] if flow[name] is None else flow[name]
 
 
-def matches(rule, flow, interfaces, undecided):
+def matches(rule, flow, undecided):
     """Whether ``rule`` selects ``flow``; a rule that only a trait not given could decide is
     added to ``undecided`` with what was assumed."""
-    results = _selectors(rule, flow, interfaces)
+    results = _selectors(rule, flow)
     if all(ok for _name, ok, given in results if given):
         missing = [name for name, _ok, given in results if not given]
         hit = all(ok for _name, ok, _given in results)
@@ -122,7 +121,7 @@ def suppressed(rule, prefixlen, undecided):
     return False
 
 
-def walk(rules, flow, interfaces, lookup, undecided):
+def walk(rules, flow, lookup, undecided):
     """``(rule, answer)``: the rule that decided and its table's answer (``lookup(table)``, a
     dict with ``prefixlen`` when it routes, ``{"reject": True}`` for a reject route, None when
     the table has nothing), or ``(rule, None)`` for a reject action; ``(None, None)`` when no
@@ -131,7 +130,7 @@ def walk(rules, flow, interfaces, lookup, undecided):
     while index < len(rules):
         rule = rules[index]
         index += 1
-        if not matches(rule, flow, interfaces, undecided):
+        if not matches(rule, flow, undecided):
             continue
         action = rule.get("action") or "lookup"
         if action == "goto":
@@ -149,11 +148,45 @@ def walk(rules, flow, interfaces, lookup, undecided):
     return None, None
 
 
-def traffic_source(text, family):
-    """The ``source`` argument as an integer of ``family``, or None."""
-    if text is None:
+# The largest value of each numeric trait of a flow (marks and uids are 32 bits, ports 16).
+TRAIT_LIMITS = {"fwmark": 0xFFFFFFFF, "uid": 0xFFFFFFFF, "ipproto": 255, "sport": 0xFFFF, "dport": 0xFFFF}
+
+
+def _number(name, value):
+    """A numeric trait as given (an int, or a string such as ``0xca6c``), checked; None stays None."""
+    if value is None:
         return None
-    fam, value, _zone = parse_address(text)
-    if fam != family:
+    number = protocol_number(value) if name == "ipproto" else value
+    if isinstance(number, str):
+        try:
+            number = int(number, 0)
+        except ValueError:
+            number = None
+    if not isinstance(number, int) or isinstance(number, bool) or not 0 <= number <= TRAIT_LIMITS[name]:
+        raise ValueError("%s %r is not a number from 0 to %d" % (name, value, TRAIT_LIMITS[name]))
+    return number
+
+
+def _source(text, family):
+    try:
+        fam, value, zone = parse_address(text)
+    except ValueError:
+        fam = zone = None
+    if fam != family or zone:
         raise ValueError("source %r is not an IPv%d address like the destination" % (text, family))
     return value
+
+
+def make_flow(family, value, zone, loopback, traffic):
+    """The flow of a destination and the traffic's traits (``source``, ``iif``, ``fwmark``,
+    ``uid``, ``ipproto``, ``sport``, ``dport`` as the caller gave them, None when not given);
+    ValueError naming a bad one. Traffic from an ``iif`` is forwarded, and needs its source."""
+    iif = traffic.get("iif")
+    if iif is not None and (not isinstance(iif, str) or not iif):
+        raise ValueError("iif %r is not an interface name" % (iif,))
+    if iif is not None and traffic.get("source") is None:
+        raise ValueError("traffic from iif %r needs its source address (source)" % (iif,))
+    flow = {"family": family, "value": value, "oif": zone, "iif": iif or loopback or "lo",
+            "source": None if traffic.get("source") is None else _source(traffic["source"], family)}
+    flow.update((name, _number(name, traffic.get(name))) for name in TRAIT_LIMITS)
+    return flow

@@ -18,9 +18,11 @@ picks (addrselect.py). ECMP gives every usable next hop, since the kernel picks 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from .addrselect import (BITS, addresses, contains, ipv4_source, ipv6_source, ipv6_type,
+from collections.abc import Mapping
+
+from .addrselect import (BITS, addresses, check_tempaddr, contains, ipv4_source, ipv6_source, ipv6_type,
                          network, parse_address, prefixlen, text_of, value_of)
-from .policy import default_rules, ordered, protocol_number, traffic_source, walk
+from .policy import default_rules, make_flow, ordered, walk
 from .select import PREFERENCE_RANK
 
 REJECT_TYPES = frozenset(("blackhole", "unreachable", "prohibit"))
@@ -30,7 +32,6 @@ _TABLE_ORDER = {MAIN_TABLE: 0, DEFAULT_TABLE: 1}
 TABLE_NAMES = {255: "local", 254: "main", 253: "default"}
 NOT_LOCAL = frozenset(("tentative", "dadfailed"))  # such an address has no local route yet
 ANSWER_KEYS = ("source", "interface", "gateway", "table", "type", "prefix", "rule", "error")
-TRAFFIC_NUMBERS = ("fwmark", "uid", "sport", "dport")
 
 
 def _table_of(route):
@@ -92,33 +93,23 @@ def match_route(routes, family, value, zone=None):
     the destination."""
     ctx = _context(routes, {}, (family, value, zone), None, {})
     rules = [r for r in default_rules(family) if r["table"] != LOCAL_TABLE]
-    _rule, found = walk(rules, ctx["flow"], {}, lambda table: _lookup(ctx, table), [])
+    _rule, found = walk(rules, ctx["flow"], lambda table: _lookup(ctx, table), [])
     if found is None:
         return None, []
     return found["route"], found.get("hops", [])
 
 
-def _number(name, value):
-    if value is None or isinstance(value, int) and not isinstance(value, bool):
-        return value
-    try:
-        return int(str(value), 0)
-    except ValueError:
-        raise ValueError("%s %r is not a number" % (name, value))
-
-
 def _context(routes, interfaces, address, rules, traffic, use_tempaddr=None):
     """Everything one lookup needs: the flow (policy.py), the routes of its family, the rules in
-    order, the sysctls, and what the walk records (tables looked up, undecided rules)."""
+    order, the sysctl, and what the walk records (tables looked up, undecided rules)."""
     family, value, zone = address
     lo = next((n for n, i in interfaces.items() if "loopback" in i.get("flags", ())), None)
-    flow = {"family": family, "value": value, "oif": zone, "iif": traffic.get("iif") or lo or "lo",
-            "source": traffic_source(traffic.get("source"), family), "ipproto": protocol_number(traffic.get("ipproto"))}
-    flow.update((k, _number(k, traffic.get(k))) for k in TRAFFIC_NUMBERS)
-    return {"routes": [r for r in routes if r["family"] == family], "interfaces": interfaces, "flow": flow, "lo": lo,
+    if rules is not None and (not isinstance(rules, (list, tuple)) or not all(isinstance(r, Mapping) for r in rules)):
+        raise ValueError("rules %r is not a list of rule records (netifs.rules)" % (rules,))
+    return {"routes": [r for r in routes if r["family"] == family], "interfaces": interfaces, "lo": lo,
+            "flow": make_flow(family, value, zone, lo, traffic), "forwarded": traffic.get("iif") is not None,
             "rules": default_rules(family) if rules is None else ordered(rules, family),
-            "use_tempaddr": use_tempaddr,
-            "forwarded": bool(traffic.get("iif")), "looked_up": [], "undecided": []}
+            "use_tempaddr": check_tempaddr(use_tempaddr), "looked_up": [], "undecided": []}
 
 
 def source_for(routes, interfaces, destination, rules=None, source=None, fwmark=None, uid=None, iif=None,
@@ -140,7 +131,7 @@ def source_for(routes, interfaces, destination, rules=None, source=None, fwmark=
     if source is not None and not ctx["forwarded"] and ctx["flow"]["family"] == 4 and not _local(ctx, source):
         out["error"] = "no route: the source %s is not an address of this host" % source
         return out
-    rule, found = walk(ctx["rules"], ctx["flow"], interfaces, lambda table: _lookup(ctx, table), ctx["undecided"])
+    rule, found = walk(ctx["rules"], ctx["flow"], lambda table: _lookup(ctx, table), ctx["undecided"])
     out["rule"] = rule.get("priority") if rule else None
     if found is None:
         _no_answer(ctx, out, rule)
@@ -150,6 +141,8 @@ def source_for(routes, interfaces, destination, rules=None, source=None, fwmark=
                    error="the route to %s is of type %s" % (out["address"], route["type"]))
     else:
         out.update(found["answer"] if "answer" in found else _routed(ctx, found))
+        if source is not None:  # the traffic's own source, whatever the host would pick
+            out["nexthops"] = [dict(hop, source=source) for hop in out["nexthops"]]
         out.update(out["nexthops"][0])
     return out
 
@@ -183,12 +176,10 @@ def _routed(ctx, found):
 
 
 def _hop_source(ctx, route, hop):
-    """The given source; else the route's preferred source; else the kernel's pick. For IPv4 a
+    """The route's preferred source, else the kernel's pick. For IPv4 a
     ``local`` route's source is the destination itself; for IPv6 a nexthop object group picks
     the source for its first member's interface (fib6_info_nh_dev), whichever member carries."""
     flow = ctx["flow"]
-    if flow["source"] is not None:
-        return text_of(flow["source"], flow["family"])
     if route["preferred_source"]:
         return route["preferred_source"]
     if flow["family"] == 4:

@@ -295,3 +295,70 @@ def test_chosen_route_is_the_best_cover(specs, dest_int):
     best = min(key(r) for r in covering if r["table"] == table)
     chosen = [r for r in routes if r["nexthops"][0]["gateway"] == out["gateway"]]
     assert len(chosen) == 1 and chosen[0]["table"] == table and key(chosen[0]) == best, (out, chosen)
+
+
+# --- policy rules and the traffic ------------------------------------------------------------------------
+
+def rule(priority, action="lookup", table=None, **selectors):
+    return dict({"family": 4, "priority": priority, "action": action, "table": table}, **selectors)
+
+
+WG = [rule(0, table=255), rule(32764, table=254, suppress_prefixlength=0),
+      rule(32765, table=51820, fwmark=51820, fwmask=0xFFFFFFFF, invert=True), rule(32766, table=254)]
+WG_ROUTES = [route("0.0.0.0/0", hop("10.0.0.1")), route("10.9.0.0/16", hop("10.0.0.1")),
+             route("0.0.0.0/0", hop(None, "eth1"), table=51820)]
+
+
+def test_wg_quick_rules():
+    out = source_for(WG_ROUTES, ETH, "192.0.2.1", rules=WG)
+    assert (out["interface"], out["table"], out["rule"], out["policy"], out["prefix"]) == ("eth1", 51820, 32765, "gathered",
+                                                                                          "0.0.0.0/0")
+    assert out["undecided"] == [{"priority": 32765, "missing": ["fwmark"], "assumed": "matched"}]
+    assert source_for(WG_ROUTES, ETH, "192.0.2.1", rules=WG, fwmark=51820)["interface"] == "eth0"
+    assert source_for(WG_ROUTES, ETH, "192.0.2.1", rules=WG, fwmark="0xca6c")["interface"] == "eth0"
+    assert source_for(WG_ROUTES, ETH, "10.9.1.1", rules=WG)["rule"] == 32764  # more specific than a default
+    assert source_for(WG_ROUTES, ETH, "192.0.2.1")["interface"] == "eth0"  # without rules: the kernel's defaults
+
+
+def test_a_reject_rule_is_an_answer():
+    out = source_for(WG_ROUTES, ETH, "192.0.2.1", rules=[rule(10, "prohibit", to="192.0.2.0/24")] + WG)
+    assert (out["type"], out["table"], out["rule"], out["source"]) == ("prohibit", None, 10, None)
+    assert out["error"] == "rule 10 (prohibit) rejects traffic to 192.0.2.1"
+
+
+def test_no_rule_answers():
+    out = source_for(WG_ROUTES, ETH, "192.0.2.1", rules=[rule(5, table=77), rule(6, table=255)])
+    assert out["error"] == "no route to 192.0.2.1 in the gathered tables 77"
+    assert (out["type"], out["rule"]) == (None, None)
+
+
+def test_the_traffic_source_and_forwarded_traffic():
+    rules = [rule(0, table=255), rule(100, table=100, **{"from": "10.1.0.0/24"}), rule(200, table=200, iif="eth1"),
+             rule(32766, table=254)]
+    routes = WG_ROUTES + [route("0.0.0.0/0", hop("10.1.0.1", "eth1"), table=100),
+                          route("0.0.0.0/0", hop("10.1.0.2", "eth1"), table=200)]
+    assert answer_with(routes, rules) == ("eth0", "10.0.0.1", "10.0.0.5")
+    assert answer_with(routes, rules, source="10.1.0.5") == ("eth1", "10.1.0.1", "10.1.0.5")
+    assert answer_with(routes, rules, source="10.7.7.7", iif="eth1") == ("eth1", "10.1.0.2", "10.7.7.7")
+    assert source_for(routes, ETH, "192.0.2.1", source="10.7.7.7")["error"] == (
+        "no route: the source 10.7.7.7 is not an address of this host")
+
+
+def answer_with(routes, rules, **traffic):
+    out = source_for(routes, ETH, "192.0.2.1", rules=rules, **traffic)
+    return out["interface"], out["gateway"], out["source"]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"iif": "eth1"}, "traffic from iif 'eth1' needs its source address (source)"),
+    ({"fwmark": "mark"}, "fwmark 'mark' is not a number from 0 to 4294967295"),
+    ({"sport": 70000}, "sport 70000 is not a number from 0 to 65535"),
+    ({"uid": True}, "uid True is not a number"),
+    ({"use_tempaddr": {"eth0": "2"}}, "use_tempaddr {'eth0': '2'} is not a number"),
+    ({"rules": {"priority": 1}}, "rules {'priority': 1} is not a list of rule records"),
+    ({"source": "2001:db8::1"}, "source '2001:db8::1' is not an IPv4 address like the destination"),
+    ({"ipproto": "quic"}, "ipproto 'quic' is not a protocol number"),
+])
+def test_bad_traffic_is_named(kwargs, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        source_for(WG_ROUTES, ETH, "192.0.2.1", **kwargs)
