@@ -78,8 +78,7 @@ def test_selectors_and_inversion():
 
 
 def test_a_trait_not_given_is_assumed_and_named():
-    rules = [rule(100, table=10, uid_range=[1000, 1999]), rule(200, table=20, fwmark=0xca6c, fwmask=None,
-                                                                 invert=True)]
+    rules = [rule(100, table=10, uid_range=[1000, 1999]), rule(200, table=20, fwmark=0xca6c, fwmask=None, invert=True)]
     tables = {10: ROUTED, 20: ROUTED}
     assert walk(rules, tables) == (200, ROUTED, [{"priority": 100, "missing": ["uid"], "assumed": "not matched"},
                                                  {"priority": 200, "missing": ["fwmark"], "assumed": "matched"}])

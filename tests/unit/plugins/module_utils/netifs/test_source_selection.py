@@ -311,8 +311,8 @@ WG_ROUTES = [route("0.0.0.0/0", hop("10.0.0.1")), route("10.9.0.0/16", hop("10.0
 
 def test_wg_quick_rules():
     out = source_for(WG_ROUTES, ETH, "192.0.2.1", rules=WG)
-    assert (out["interface"], out["table"], out["rule"], out["policy"], out["prefix"]) == ("eth1", 51820, 32765, "gathered",
-                                                                                          "0.0.0.0/0")
+    got = (out["interface"], out["table"], out["rule"], out["policy"], out["prefix"])
+    assert got == ("eth1", 51820, 32765, "gathered", "0.0.0.0/0")
     assert out["undecided"] == [{"priority": 32765, "missing": ["fwmark"], "assumed": "matched"}]
     assert source_for(WG_ROUTES, ETH, "192.0.2.1", rules=WG, fwmark=51820)["interface"] == "eth0"
     assert source_for(WG_ROUTES, ETH, "192.0.2.1", rules=WG, fwmark="0xca6c")["interface"] == "eth0"
