@@ -31,34 +31,16 @@ from netifs.source_selection import source_for  # noqa: E402  pylint: disable=wr
 pytestmark = pytest.mark.usefixtures("engine_present")
 
 
-@pytest.fixture(scope="module")
-def rfc6724():
-    yield from hosts.built("rfc6724", hosts.build_rfc6724)
+def _host(name, count=1):
+    """A module-scoped fixture ``name``: selection_hosts.build_<name> in ``count`` namespaces."""
+    def made():
+        yield from hosts.built(name, getattr(hosts, "build_" + name), count)
+    return pytest.fixture(scope="module", name=name)(made)
 
 
-@pytest.fixture(scope="module")
-def inet_select():
-    yield from hosts.built("inet_select", hosts.build_inet_select)
-
-
-@pytest.fixture(scope="module")
-def vpn():
-    yield from hosts.built("vpn", hosts.build_vpn)
-
-
-@pytest.fixture(scope="module")
-def reject():
-    yield from hosts.built("reject", hosts.build_reject)
-
-
-@pytest.fixture(scope="module")
-def linkdown():
-    yield from hosts.built("linkdown", hosts.build_linkdown, count=len(hosts.LINKDOWN_SYSCTL))
-
-
-@pytest.fixture(scope="module")
-def ecmp():
-    yield from hosts.built("ecmp", hosts.build_ecmp)
+rfc6724, inet_select, vpn, reject, ecmp, policy_routing = (
+    _host(n) for n in ("rfc6724", "inet_select", "vpn", "reject", "ecmp", "policy_routing"))
+linkdown = _host("linkdown", len(hosts.LINKDOWN_SYSCTL))
 
 
 def offline(facts, **knobs):
@@ -141,11 +123,6 @@ def test_ecmp_every_hop_is_the_kernels_with_its_source(ecmp):
     assert_equal({p: sorted(reported[p] - taken.get(p, set())) for p in reported}, dict.fromkeys(reported, []),
                  "hops source_for reports that the kernel never took")
     assert all(len(reported[p]) > 1 for p in reported), reported
-
-
-@pytest.fixture(scope="module")
-def policy_routing():
-    yield from hosts.built("policy_routing", hosts.build_policy_routing)
 
 
 def _cases(info):
