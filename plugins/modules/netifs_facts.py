@@ -487,7 +487,8 @@ ansible_facts:
             macaddress: "52:54:00:12:34:56"
             mtu: 1500
             type: ether
-            route: {destination: "::/0", family: 6, type: unicast, table: 254, nexthops: [{gateway: "fe80::1", interface: eth0, weight: 1, flags: [], source: "2001:db8::10"}]}
+            route: {destination: "::/0", family: 6, type: unicast, table: 254,
+                    nexthops: [{gateway: "fe80::1", interface: eth0, weight: 1, flags: [], source: "2001:db8::10"}]}
             probes: []
         sources:
           description:

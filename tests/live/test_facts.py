@@ -274,7 +274,7 @@ def test_routes(any_scenario):
 
 def test_rules(any_scenario):
     """Every scenario's policy rules, the kernel's defaults and the routes scenario's own
-    (the policy fixture of test_rules.py has every kind)."""
+    (the policy fixture of test_policy_rules.py has every kind)."""
     assert_equal(any_scenario.facts()["rules"], kv.rules(any_scenario.ns), "rules")
 
 
