@@ -426,23 +426,39 @@ def _error(proc):
     return {"error": text, "type": next((t for m, t in ERROR_TYPES.items() if m in text), None)}
 
 
-def route_get(ns, destination, oif=None):
-    """``ip -d -j route get`` of one destination (``addr%zone`` or ``oif`` pins the output
-    interface). Returns ``{address, family, source, interface, gateway, table, type}`` or
-    ``{error: stderr, type: the reject type its errno stands for, or None}``."""
+# source_for's names of the traffic's selectors -> ``ip route get``'s words for them
+ROUTE_GET_WORDS = {"source": "from", "fwmark": "mark", "uid": "uid", "iif": "iif", "oif": "oif",
+                   "ipproto": "ipproto", "sport": "sport", "dport": "dport"}
+
+
+def route_get(ns, destination, fibmatch=False, **selectors):
+    """``ip -d -j route get`` of one destination (``addr%zone`` or an ``oif`` selector pins the
+    output interface); ``selectors`` describe the traffic (``fwmark=51820``, ``uid=1000``,
+    ``source=...``: see ROUTE_GET_WORDS). ``fibmatch`` asks for the matching route itself.
+
+    Returns ``{address, family, source, interface, gateway, table, type}`` (and ``prefix``, the
+    route's destination, with ``fibmatch``) or ``{error: stderr, type: the reject type its errno
+    stands for, or None}``. With a ``source`` selector the source is the one given: ``ip`` then
+    prints it as ``from`` (IPv4 leaves out ``prefsrc``, IPv6 prints the one it would pick).
+    """
     addr, _sep, zone = destination.partition("%")
     family = family_of(addr)
-    argv = ["-d", "-j", "-%d" % family, "route", "get", addr]
-    if zone or oif:
-        argv += ["oif", zone or oif]
+    argv = ["-d", "-j", "-%d" % family, "route", "get"] + (["fibmatch"] if fibmatch else []) + [addr]
+    selectors["oif"] = zone or selectors.get("oif")
+    for key, value in sorted(selectors.items()):
+        if value is not None:
+            argv += [ROUTE_GET_WORDS[key], str(value)]
     proc = run(["ip", "-n", ns.name] + argv, check=False)
     if proc.returncode != 0:
         return _error(proc)
     r = json.loads(proc.stdout)[0]
-    return {"address": addr, "family": family, "source": r.get("prefsrc"),
-            "interface": r.get("dev"), "gateway": r.get("gateway"),
-            "table": table_number(r["table"]) if "table" in r else None,
-            "type": r.get("type", "unicast")}
+    out = {"address": addr, "family": family, "source": selectors.get("source") or r.get("prefsrc"),
+           "interface": r.get("dev"), "gateway": r.get("gateway"),
+           "table": table_number(r["table"]) if "table" in r else None,
+           "type": r.get("type", "unicast")}
+    if fibmatch:
+        out["prefix"] = cidr(r.get("dst"), family)
+    return out
 
 
 def route_match(ns, destination, objects):

@@ -3,240 +3,191 @@
 # BSD 2-Clause License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
 """The route, next hops and source address a host would use for a destination, worked out from
-gathered facts (``netifs.routes`` and ``netifs.interfaces``) without asking the kernel again.
+gathered facts (``netifs.routes``, ``netifs.interfaces`` and, when gathered, ``netifs.rules``)
+without asking the kernel again.
 
-It follows the kernel without policy rules: the local addresses first, then the longest matching
-prefix of table main, then of table default, ties broken by metric and RFC 4191 preference; the
-source is the route's preferred source, else what the kernel would pick: for IPv4 the primary
-address of the output interface on the gateway's subnet (``inet_select_addr``), for IPv6 the
-RFC 6724 rules as ``ipv6_dev_get_saddr`` applies them. ECMP gives every usable next hop, since the
-kernel picks one by a hash of the flow.
+It follows the kernel: the policy rules in order (policy.py; without rules the kernel's default
+ones: local, main, then default for IPv4, local then main for IPv6), each table answering with
+its longest matching prefix, ties broken by metric and RFC 4191 preference (dead hops skipped,
+link-down ones where ignore_routes_with_linkdown says so, a ``throw`` passing on to the next
+rule, a reject route or rule being the answer). The local table, which the facts do not dump, is
+rebuilt from the addresses. The source is the route's preferred source, else what the kernel
+picks (addrselect.py). ECMP gives every usable next hop, since the kernel picks one per flow.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import socket
+from collections.abc import Mapping
 
+from .addrselect import (BITS, addresses, check_tempaddr, contains, ipv4_source, ipv6_source, ipv6_type,
+                         network, parse_address, prefixlen, text_of, value_of)
+from .policy import default_rules, make_flow, ordered, walk
 from .select import PREFERENCE_RANK
 
-LOOKUP_TABLES = (254, 253)  # main, then default; local is handled by the address check
-_TABLE_ORDER = {table: rank for rank, table in enumerate(LOOKUP_TABLES)}
 REJECT_TYPES = frozenset(("blackhole", "unreachable", "prohibit"))
-# A lookup skips dead hops only: the kernel routes through link-down ones unless the sysctl
-# ignore_routes_with_linkdown is set, which the facts do not show.
-LOOKUP_UNUSABLE = frozenset(("dead", "blackhole"))
-_AF = {4: socket.AF_INET, 6: socket.AF_INET6}
-_BITS = {4: 32, 6: 128}
-# Address scopes as RFC 4007 numbers them, for RFC 6724 rule 2.
-_SCOPE_RANK = {"host": 1, "link": 2, "site": 5, "global": 14}
-# Linux's default IPv6 address label table (net/ipv6/addrlabel.c), longest prefix first.
-_LABELS = (("::1", 128, 0), ("::ffff:0:0", 96, 4), ("::", 96, 3), ("2001::", 32, 6),
-           ("2001:10::", 28, 7), ("2002::", 16, 2), ("3ffe::", 16, 12), ("fec0::", 10, 11),
-           ("fc00::", 7, 5), ("::", 0, 1))
+LOCAL_TABLE, MAIN_TABLE, DEFAULT_TABLE = 255, 254, 253
+# Where a rejected lookup's route is looked for in the tables: main before default before others.
+_TABLE_ORDER = {MAIN_TABLE: 0, DEFAULT_TABLE: 1}
+TABLE_NAMES = {255: "local", 254: "main", 253: "default"}
+NOT_LOCAL = frozenset(("tentative", "dadfailed"))  # such an address has no local route yet
+ANSWER_KEYS = ("source", "interface", "gateway", "table", "type", "prefix", "rule", "error")
 
 
-def parse_address(text):
-    """``(family, integer, zone)`` of an address string that may carry ``%zone``."""
-    if not isinstance(text, str):
-        raise ValueError("destination %r is not an address" % (text,))
-    addr, _sep, zone = text.partition("%")
-    for family in (4, 6):
-        try:
-            packed = socket.inet_pton(_AF[family], addr)
-        except (OSError, ValueError):
-            continue
-        if zone and family == 4:
-            break
-        return family, int.from_bytes(packed, "big"), zone or None
-    raise ValueError("destination %r is not an IPv4 or IPv6 address" % (text,))
-
-
-def _network(cidr, family):
-    addr, _sep, plen = cidr.partition("/")
-    plen = int(plen)
-    value = int.from_bytes(socket.inet_pton(_AF[family], addr), "big")
-    return value >> (_BITS[family] - plen) if plen else 0, plen
-
-
-def _contains(cidr, family, value):
-    net, plen = _network(cidr, family)
-    return (value >> (_BITS[family] - plen) if plen else 0) == net
-
-
-def _addresses(interfaces, family):
-    """``(interface name, address record)`` of ``family``, in the kernel's order."""
-    return [(name, a) for name, iface in interfaces.items()
-            for a in iface.get("addresses", ()) if a["family"] == family]
-
-
-def _local(interfaces, family, value):
-    """The ``local``-table answer for one of the host's own addresses, the prefix of a host-scope
-    address (all of 127.0.0.0/8), or a broadcast address; None for anything else.
-
-    A tentative address is not local yet. A group joined with ``autojoin`` is local too: IPv4
-    calls the route multicast (through lo, from the group address, as ``__mkroute_output`` does);
-    for IPv6 a group is never a source, so RFC 6724 picks one.
-    """
-    lo = next((n for n, i in interfaces.items() if "loopback" in i.get("flags", ())), None)
-    addrs = [(n, a) for n, a in _addresses(interfaces, family)
-             if not {"tentative", "dadfailed"}.intersection(a["flags"])]
-    for name, addr in addrs:
-        if parse_address(addr["address"])[1] != value:
-            continue
-        group = addr["class"] == "multicast"
-        source = (_source_v6(interfaces, lo or name, value) if group and family == 6
-                  else _primary(addrs, name, addr))
-        kind = "multicast" if group and family == 4 else "local"
-        return {"type": kind, "interface": lo or name, "source": source, "table": 255}
-    for name, addr in addrs:
-        if addr["scope"] == "host" and _contains(addr["network"], family, value):
-            return {"type": "local", "interface": lo or name, "source": addr["address"], "table": 255}
-        if addr.get("broadcast") and parse_address(addr["broadcast"])[1] == value:
-            return {"type": "broadcast", "interface": name, "source": addr["address"], "table": 255}
-    return None
-
-
-def _primary(addrs, ifname, addr):
-    """The source of a local route: an IPv4 secondary address's primary, else the address."""
-    if "secondary" in addr["flags"]:
-        for name, other in addrs:
-            if name == ifname and "secondary" not in other["flags"] and other["network"] == addr["network"]:
-                return other["address"]
-    return addr["address"]
-
-
-def _candidates(routes, family, value, table):
-    """Routes of ``table`` that cover the destination, best first."""
-    hits = [r for r in routes if r["family"] == family and r["table"] == table and not r["tos"]
-            and not r.get("source") and _contains(r["destination"], family, value)]
-    return sorted(hits, key=_rank)
+def _table_of(route):
+    """A backend that cannot tell the table (null: /proc/net/ipv6_route) holds main's routes."""
+    return MAIN_TABLE if route["table"] is None else route["table"]
 
 
 def _rank(route):
-    """Longest prefix first, then lowest metric, then RFC 4191 preference."""
-    return (-int(route["destination"].rpartition("/")[2]), route["metric"],
+    """Longest prefix first, then (IPv6 subtrees) longest source prefix, lowest metric, RFC 4191 preference."""
+    return (-prefixlen(route["destination"]), -prefixlen(route.get("source") or "::/0"), route["metric"],
             PREFERENCE_RANK.get(route["preference"], 1))
 
 
-def _hops(route, zone):
-    return [h for h in route["nexthops"] if not LOOKUP_UNUSABLE.intersection(h["flags"])
-            and (zone is None or h["interface"] == zone)]
+def _source_fits(route, flow):
+    """A source-prefix route (``ip -6 route ... from``) serves only traffic from that prefix."""
+    cidr = route.get("source")
+    if not cidr or network(cidr, flow["family"])[1] == 0:
+        return True
+    return flow["source"] is not None and contains(cidr, flow["family"], flow["source"])
 
 
-def match_route(routes, family, value, zone=None):
-    """``(route, hops)``: the route the kernel would use and its usable next hops (through the
-    zone's interface when a zone is given). IPv6 equal routes pool their hops, as the kernel
-    keeps them as ECMP siblings; IPv4 uses the first of equal routes (``ip route append``). ``(None, [])`` when no route covers the destination."""
-    for table in LOOKUP_TABLES:
-        candidates = _candidates(routes, family, value, table)
-        for index, route in enumerate(candidates):
-            if route["type"] in REJECT_TYPES:
-                return route, []
-            if route["type"] == "throw":
-                break  # on to the next table
-            hops = _hops(route, zone)
-            if not hops:
-                continue  # every hop dead or elsewhere: the kernel tries the next match
-            for sibling in candidates[index + 1:] if family == 6 else ():
-                if _rank(sibling) == _rank(route) and sibling["type"] == route["type"]:
-                    hops += [h for h in _hops(sibling, zone) if h not in hops]
-            return route, hops
-    return None, []
+def _covering(ctx, table):
+    flow = ctx["flow"]
+    hits = [r for r in ctx["routes"] if _table_of(r) == table and not r["tos"] and _source_fits(r, flow)
+            and contains(r["destination"], flow["family"], flow["value"])]
+    return sorted(hits, key=_rank)
 
 
-def _source_v4(interfaces, ifname, gateway):
-    """``inet_select_addr``: the output interface's first primary address on the gateway's
-    subnet, else its first primary address, else the first global address of any interface."""
-    gw = parse_address(gateway)[1] if gateway else None
-    first = None
-    for addr in interfaces.get(ifname, {}).get("addresses", ()):
-        if addr["family"] != 4 or "secondary" in addr["flags"] or addr["scope"] == "host":
-            continue
-        if gw is None or _contains(addr["network"], 4, gw):
-            return addr["address"]
-        first = first or addr["address"]
-    if first:
-        return first
-    for _name, addr in _addresses(interfaces, 4):
-        if addr["scope"] == "global" and "secondary" not in addr["flags"]:
-            return addr["address"]
+def _hops(ctx, route):
+    """The hops a lookup may take: not dead, through the zone's interface when there is one. A
+    link-down hop is used unless ignore_routes_with_linkdown applies to its interface, and then
+    the kernel dumps it dead as well (fib_nexthop_info), so the facts hold the sysctl's effect."""
+    oif = ctx["flow"]["oif"]
+    return [h for h in route["nexthops"] if h["interface"] and "dead" not in h["flags"]
+            and (oif is None or h["interface"] == oif)]
+
+
+def _lookup(ctx, table):
+    """One table's answer for the flow (see policy.walk), None when it has none: nothing covers
+    the destination, every covering route's hops are unusable, or a ``throw`` route matched."""
+    ctx["looked_up"].append(table)
+    if table == LOCAL_TABLE:
+        return _local(ctx)
+    for route in _covering(ctx, table):
+        if route["type"] in REJECT_TYPES:  # a blackhole nexthop object's route too: its type says so
+            return {"reject": True, "route": route}
+        if route["type"] == "throw":
+            return None
+        hops = _hops(ctx, route)
+        if hops:
+            return {"route": route, "hops": hops, "prefixlen": prefixlen(route["destination"])}
     return None
 
 
-def _label(value):
-    for prefix, plen, label in _LABELS:
-        if _contains("%s/%d" % (prefix, plen), 6, value):
-            return label
-    return 1
+def match_route(routes, family, value, zone=None):
+    """``(route, hops)``: the route the kernel would use without policy rules (beyond the local
+    table, which is not asked here) and its usable next hops (through the zone's interface when
+    a zone is given). ``(route, [])`` for a reject route, ``(None, [])`` when no route covers
+    the destination."""
+    ctx = _context(routes, {}, (family, value, zone), None, {})
+    rules = [r for r in default_rules(family) if r["table"] != LOCAL_TABLE]
+    _rule, found = walk(rules, ctx["flow"], lambda table: _lookup(ctx, table), [])
+    if found is None:
+        return None, []
+    return found["route"], found.get("hops", [])
 
 
-def _common_prefix(a, b, limit):
-    return min(128 - (a ^ b).bit_length(), limit)
+def _context(routes, interfaces, address, rules, traffic, use_tempaddr=None):
+    """Everything one lookup needs: the flow (policy.py), the routes of its family, the rules in
+    order, the sysctl, and what the walk records (tables looked up, undecided rules)."""
+    family, value, zone = address
+    lo = next((n for n, i in interfaces.items() if "loopback" in i.get("flags", ())), None)
+    if rules is not None and (not isinstance(rules, (list, tuple)) or not all(isinstance(r, Mapping) for r in rules)):
+        raise ValueError("rules %r is not a list of rule records (netifs.rules)" % (rules,))
+    return {"routes": [r for r in routes if r["family"] == family], "interfaces": interfaces, "lo": lo,
+            "flow": make_flow(family, value, zone, lo, traffic), "forwarded": traffic.get("iif") is not None,
+            "rules": default_rules(family) if rules is None else ordered(rules, family),
+            "use_tempaddr": check_tempaddr(use_tempaddr), "looked_up": [], "undecided": []}
 
 
-def _dest_scope(value):
-    """RFC 4007 scope of an IPv6 unicast destination: link (fe80::/10), site (fec0::/10), global."""
-    top = value >> 118
-    return {0x3FA: _SCOPE_RANK["link"], 0x3FB: _SCOPE_RANK["site"]}.get(top, _SCOPE_RANK["global"])
+def source_for(routes, interfaces, destination, rules=None, source=None, fwmark=None, uid=None, iif=None,
+               ipproto=None, sport=None, dport=None, use_tempaddr=None):
+    """What the host would use to reach ``destination``: ``{destination, address, family, source,
+    interface, gateway, table, type, prefix, rule, policy, nexthops, undecided, error}``;
+    ``nexthops`` lists every usable hop with its own source (ECMP), the top-level keys are the
+    first. ``rules``: rule records (the ``rules`` facts), None for the kernel's default rules.
+    The traffic: ``source`` (its source address), ``iif`` (forwarded from that interface; else
+    sent by the host), ``fwmark``, ``uid``, ``ipproto``, ``sport``, ``dport``. ``use_tempaddr``:
+    the sysctl the facts lack (one value, or per interface; addrselect.py says what is assumed).
+    Raises ValueError for a bad address or argument."""
+    traffic = {"source": source, "fwmark": fwmark, "uid": uid, "iif": iif, "ipproto": ipproto, "sport": sport,
+               "dport": dport}
+    ctx = _context(routes, interfaces, parse_address(destination), rules, traffic, use_tempaddr)
+    out = dict.fromkeys(ANSWER_KEYS)
+    out.update(destination=destination, address=destination.partition("%")[0], family=ctx["flow"]["family"],
+               nexthops=[], undecided=ctx["undecided"], policy="default" if rules is None else "gathered")
+    if source is not None and not ctx["forwarded"] and ctx["flow"]["family"] == 4 and not _local(ctx, source):
+        out["error"] = "no route: the source %s is not an address of this host" % source
+        return out
+    rule, found = walk(ctx["rules"], ctx["flow"], lambda table: _lookup(ctx, table), ctx["undecided"])
+    out["rule"] = rule.get("priority") if rule else None
+    if found is None:
+        _no_answer(ctx, out, rule)
+    elif found.get("reject"):
+        route = found["route"]
+        out.update(table=_table_of(route), type=route["type"], prefix=route["destination"],
+                   error="the route to %s is of type %s" % (out["address"], route["type"]))
+    else:
+        out.update(found["answer"] if "answer" in found else _routed(ctx, found))
+        if source is not None:  # the traffic's own source, whatever the host would pick
+            out["nexthops"] = [dict(hop, source=source) for hop in out["nexthops"]]
+        out.update(out["nexthops"][0])
+    return out
 
 
-def _source_v6(interfaces, ifname, value):
-    """RFC 6724 source selection as the kernel applies it (rules 2, 3, 5, 6, 7, 8)."""
-    dscope = _dest_scope(value)
-    dlabel = _label(value)
-    best, best_key = None, None
-    for name, addr in _addresses(interfaces, 6):
-        if "tentative" in addr["flags"] or "dadfailed" in addr["flags"] or addr["class"] == "multicast":
-            continue  # not usable yet, failed, or a group: never a source
-        if dscope == _SCOPE_RANK["link"] and name != ifname:
-            continue  # a link-local destination is reached from its own link's addresses only
-        avalue = parse_address(addr["address"])[1]
-        scope = _SCOPE_RANK.get(addr["scope"], 14)
-        key = (scope < dscope, scope if scope >= dscope else -scope,   # rule 2
-               "deprecated" in addr["flags"],                          # rule 3
-               name != ifname,                                         # rule 5
-               _label(avalue) != dlabel,                               # rule 6
-               "temporary" in addr["flags"],                           # rule 7 (public preferred)
-               -_common_prefix(avalue, value, addr["prefixlen"]))      # rule 8
-        if best_key is None or key < best_key:
-            best, best_key = addr["address"], key
-    return best
+def _no_answer(ctx, out, rule):
+    if rule is not None:
+        why = "rule %s (%s) rejects traffic to %s" % (rule.get("priority"), rule["action"], out["address"])
+        out.update(type=rule["action"], error=why)
+        return
+    tables = []
+    for table in ctx["looked_up"]:
+        if table != LOCAL_TABLE and table not in tables:
+            tables.append(table)
+    names = [TABLE_NAMES.get(t, str(t)) for t in tables]
+    listed = " and ".join([", ".join(names[:-1])] + names[-1:]) if len(names) > 1 else "".join(names) or "none"
+    out["error"] = "no route to %s in the gathered tables %s" % (out["address"], listed)
 
 
-def _hop_source(route, hop, interfaces, family, value):
+def _routed(ctx, found):
+    """The answer of a route: its keys and every usable hop with the source for it."""
+    route, flow = found["route"], ctx["flow"]
+    out = {"table": _table_of(route), "type": route["type"], "prefix": route["destination"]}
+    if route["type"] == "local":  # AnyIP: ``ip route add local PREFIX dev lo``
+        out["nexthops"] = [{"gateway": None, "interface": ctx["lo"], "source": _hop_source(ctx, route, found["hops"][0])}]
+        return out
+    out["nexthops"] = [{"gateway": h["gateway"], "interface": h["interface"], "source": _hop_source(ctx, route, h)}
+                       for h in found["hops"]]
+    if flow["family"] == 4:
+        _ipv4_special(out, route, flow["value"])
+    return out
+
+
+def _hop_source(ctx, route, hop):
+    """The route's preferred source, else the kernel's pick. For IPv4 a
+    ``local`` route's source is the destination itself; for IPv6 a nexthop object group picks
+    the source for its first member's interface (fib6_info_nh_dev), whichever member carries."""
+    flow = ctx["flow"]
     if route["preferred_source"]:
         return route["preferred_source"]
-    if family == 4:
-        return _source_v4(interfaces, hop["interface"], hop["gateway"])
-    return _source_v6(interfaces, hop["interface"], value)
-
-
-def source_for(routes, interfaces, destination):
-    """What the host would use to reach ``destination``: ``{destination, address, family, source,
-    interface, gateway, table, type, nexthops, error}``; ``nexthops`` lists every usable hop with
-    its own source (ECMP), the top-level keys are the first. Raises ValueError for a bad address."""
-    family, value, zone = parse_address(destination)
-    out = dict.fromkeys(("source", "interface", "gateway", "table", "type", "error"))
-    out.update(destination=destination, address=destination.partition("%")[0], family=family, nexthops=[])
-    local = _local(interfaces, family, value)
-    if local:
-        out.update(local)
-        return out
-    route, hops = match_route(routes, family, value, zone)
-    if route is None:
-        out["error"] = "no route to %s in the gathered tables main and default" % out["address"]
-        return out
-    out.update(table=route["table"], type=route["type"])
-    if route["type"] in REJECT_TYPES:
-        out["error"] = "the route to %s is of type %s" % (out["address"], route["type"])
-        return out
-    out["nexthops"] = [{"gateway": h["gateway"], "interface": h["interface"],
-                        "source": _hop_source(route, h, interfaces, family, value)} for h in hops]
-    if family == 4:
-        _ipv4_special(out, route, value)
-    out.update(out["nexthops"][0])
-    return out
+    if flow["family"] == 4:
+        if route["type"] == "local":
+            return text_of(flow["value"], 4)
+        return ipv4_source(ctx["interfaces"], hop["interface"], hop["gateway"], route.get("scope") or "global")
+    oif = route["nexthops"][0]["interface"] if route.get("nexthop_id") is not None else hop["interface"]
+    return ipv6_source(ctx["interfaces"], oif, flow["value"], ctx["use_tempaddr"])
 
 
 def _ipv4_special(out, route, value):
@@ -249,9 +200,89 @@ def _ipv4_special(out, route, value):
         out["type"] = "multicast"
     else:
         return
-    if out["type"] == "broadcast" or int(route["destination"].rpartition("/")[2]) < 4:
+    if out["type"] == "broadcast" or prefixlen(route["destination"]) < 4:
         for hop in out["nexthops"]:
             hop["gateway"] = None
+
+
+# ---------------------------------------------------------------------------- the local table
+
+def _local(ctx, address=None):
+    """The local table's answer (``{answer, prefixlen}``) for one of the host's own addresses
+    (``address`` instead of the destination when given), the prefix of an address on a loopback
+    interface (all of 127.0.0.0/8), an IPv4 broadcast address, or an IPv6 multicast group;
+    None for anything else.
+
+    A group joined with ``autojoin`` is an address: IPv4 calls its route multicast (through lo,
+    from the group address, as ``__mkroute_output`` does), IPv6 local, with the source RFC 6724
+    picks on the group's interface (the route's device; lo is only where the answer points).
+    """
+    family = ctx["flow"]["family"]
+    value = ctx["flow"]["value"] if address is None else value_of(address)
+    addrs = [(n, a) for n, a in addresses(ctx["interfaces"], family) if not NOT_LOCAL.intersection(a["flags"])]
+    for name, addr in addrs:
+        if value_of(addr["address"]) == value:
+            return _own(ctx, addrs, name, addr)
+    if family == 4:
+        return _ipv4_local_prefix(ctx, addrs, value)
+    if ipv6_type(value)[1] == "multicast":
+        return _ipv6_group(ctx, value)
+    return None
+
+
+def _answer(kind, interface, source, prefix, gateway=None):
+    hop = {"gateway": gateway, "interface": interface, "source": source}
+    return {"answer": {"type": kind, "table": LOCAL_TABLE, "prefix": prefix, "nexthops": [hop]},
+            "prefixlen": prefixlen(prefix)}
+
+
+def _own(ctx, addrs, name, addr):
+    family = ctx["flow"]["family"]
+    group = addr["class"] == "multicast"
+    value = value_of(addr["address"])
+    if group and family == 6:
+        source = ipv6_source(ctx["interfaces"], name, value, ctx["use_tempaddr"])  # the route's own device
+    else:
+        source = _primary(addrs, name, addr)
+    kind = "multicast" if group and family == 4 else "local"
+    return _answer(kind, ctx["lo"] or name, source, "%s/%d" % (addr["address"], BITS[family]))
+
+
+def _ipv4_local_prefix(ctx, addrs, value):
+    """A loopback interface's prefix route is local (127.0.0.0/8); a broadcast address is
+    broadcast, through its own interface, from the primary address of its subnet."""
+    for name, addr in addrs:
+        loopback = "loopback" in ctx["interfaces"][name].get("flags", ())
+        if loopback and addr["prefixlen"] < 32 and contains(addr["network"], 4, value):
+            return _answer("local", ctx["lo"] or name, _primary(addrs, name, addr), addr["network"])
+        if addr.get("broadcast") and value_of(addr["broadcast"]) == value:
+            return _answer("broadcast", name, _primary(addrs, name, addr), addr["broadcast"] + "/32")
+    return None
+
+
+def _ipv6_group(ctx, value):
+    """A multicast group the host has not joined as an address: the local table's ff00::/8
+    route of the zone's interface, else of every interface with IPv6 that is up (the kernel
+    takes the first in its local table, an order the facts do not show), each with its source."""
+    zone = ctx["flow"]["oif"]
+    names = [zone] if zone else [n for n, i in ctx["interfaces"].items() if "up" in i.get("flags", ())
+                                 and "loopback" not in i.get("flags", ())
+                                 and any(a["family"] == 6 for a in i.get("addresses", ()))]
+    if not names:
+        return None
+    hops = [{"gateway": None, "interface": n, "source": ipv6_source(ctx["interfaces"], n, value, ctx["use_tempaddr"])}
+            for n in names]
+    return {"answer": {"type": "multicast", "table": LOCAL_TABLE, "prefix": "ff00::/8", "nexthops": hops},
+            "prefixlen": 8}
+
+
+def _primary(addrs, ifname, addr):
+    """The source of a local route: an IPv4 secondary address's primary, else the address."""
+    if "secondary" in addr["flags"]:
+        for name, other in addrs:
+            if name == ifname and "secondary" not in other["flags"] and other["network"] == addr["network"]:
+                return other["address"]
+    return addr["address"]
 
 
 def reject_route(routes, family, value, rtype):
@@ -260,7 +291,7 @@ def reject_route(routes, family, value, rtype):
     then the lowest metric, then main before default before the other tables. None when the
     tables hold none (they were not gathered, or the route is gone)."""
     hits = [r for r in routes if r["family"] == family and r["type"] == rtype
-            and _contains(r["destination"], family, value)]
+            and contains(r["destination"], family, value)]
     if not hits:
         return None
     return min(hits, key=lambda r: (_rank(r), _TABLE_ORDER.get(r["table"], len(_TABLE_ORDER))))

@@ -67,7 +67,7 @@ def options(func):
 def test_filter_options(name, bad):
     func = FILTERS[name]
     for option in options(func):
-        args = (FACTS, bad) if option == "destination" else (FACTS,)
+        args = (FACTS, bad) if option == "destination" else (FACTS,) + (("10.0.0.9",) if name == "source_for" else ())
         kwargs = {} if option == "destination" else {option: bad}
         exc = call(func, *args, **kwargs)
         assert exc is None or named(exc, bad, option), (name, option, str(exc))

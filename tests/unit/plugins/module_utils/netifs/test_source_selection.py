@@ -123,10 +123,28 @@ def test_ecmp_lists_every_hop_with_its_source():
     assert (out["gateway"], out["interface"], out["source"]) == ("10.0.0.1", "eth0", "10.0.0.5")
 
 
-def test_ipv6_equal_siblings_pool_their_hops():
+def test_ipv6_equal_routes_are_not_pooled():
+    """ECMP siblings are dumped as one multipath route; separate records of equal rank are routes
+    the kernel does not pool (nexthop objects, no gateway, RA): it takes the first."""
     routes = [route("::/0", hop("2001:db8:1::1"), metric=1024), route("::/0", hop("2001:db8:2::1", "eth1"), metric=1024)]
     out = source_for(routes, ETH, "2001:db8:ffff::1")
-    assert [(h["interface"], h["gateway"]) for h in out["nexthops"]] == [("eth0", "2001:db8:1::1"), ("eth1", "2001:db8:2::1")]
+    assert [(h["interface"], h["gateway"]) for h in out["nexthops"]] == [("eth0", "2001:db8:1::1")]
+
+
+def test_ipv6_has_no_default_table_rule():
+    routes = [route("::/0", hop("2001:db8:2::1", "eth1"), table=253)]
+    assert source_for(routes, ETH, "2001:db8:ffff::1")["error"] == (
+        "no route to 2001:db8:ffff::1 in the gathered tables main")
+    assert answer(routes, "2001:db8:ffff::1")[:2] == (None, None)
+
+
+def test_ipv6_nexthop_group_takes_the_source_of_its_first_member():
+    """fib6_info_nh_dev: whichever member carries, the source is picked for the first one's interface."""
+    routes = [route("::/0", hop("2001:db8:1::1"), hop("2001:db8:2::1", "eth1"), nexthop_id=10)]
+    out = source_for(routes, ETH, "2001:db8:ffff::1")
+    assert [(h["interface"], h["source"]) for h in out["nexthops"]] == [("eth0", "2001:db8:1::5"), ("eth1", "2001:db8:1::5")]
+    plain = source_for([dict(routes[0], nexthop_id=None)], ETH, "2001:db8:ffff::1")
+    assert [h["source"] for h in plain["nexthops"]] == ["2001:db8:1::5", "2001:db8:2::5"]
 
 
 def test_ipv4_equal_routes_are_not_pooled():
@@ -219,8 +237,24 @@ def test_rfc6724_rule6_label():
     assert v6("2002:c000:201::1", addr("2001:db8:1::5/64"), addr("2002:c000:202::5/48")) == "2002:c000:202::5"
 
 
-def test_rfc6724_rule7_public_over_temporary():
-    assert v6("2001:db8:9::1", addr("2001:db8:1::9/64", flags=["temporary"]), addr("2001:db8:1::5/64")) == "2001:db8:1::5"
+def test_rfc6724_rule7_temporary_preferred_where_privacy_extensions_made_one():
+    temporary = (addr("2001:db8:1::9/64", flags=["temporary"]), addr("2001:db8:1::5/64"))
+    assert v6("2001:db8:9::1", *temporary) == "2001:db8:1::9"
+    ifs = host(iface("eth0", *temporary))
+    for setting in (1, 0, {"eth0": 1}):
+        out = source_for([route("::/0", hop("fe80::1", "eth0"))], ifs, "2001:db8:9::1", use_tempaddr=setting)
+        assert out["source"] == "2001:db8:1::5", setting
+
+
+def test_rfc6724_rule7_is_decided_per_interface():
+    """Rule 7 reads use_tempaddr of each candidate's interface: eth0, which holds a temporary
+    address, prefers it to its public one (nearest the destination); eth1, taken at the kernel's
+    default 0, prefers its public address, which rule 8 then finds nearer than the temporary."""
+    ifs = host(iface("eth0", addr("2001:db8:9::5/64"), addr("2001:db8:1::9/64", flags=["temporary"])),
+               iface("eth1", addr("2001:db8:8::6/64")), iface("eth2"))
+    routes = [route("::/0", hop("fe80::1", "eth2"))]
+    assert answer(routes, "2001:db8:9::1", ifs)[2] == "2001:db8:8::6"
+    assert source_for(routes, ifs, "2001:db8:9::1", use_tempaddr=0)["source"] == "2001:db8:9::5"
 
 
 def test_rfc6724_rule8_longest_prefix_capped_at_the_prefix_length():
@@ -261,3 +295,70 @@ def test_chosen_route_is_the_best_cover(specs, dest_int):
     best = min(key(r) for r in covering if r["table"] == table)
     chosen = [r for r in routes if r["nexthops"][0]["gateway"] == out["gateway"]]
     assert len(chosen) == 1 and chosen[0]["table"] == table and key(chosen[0]) == best, (out, chosen)
+
+
+# --- policy rules and the traffic ------------------------------------------------------------------------
+
+def rule(priority, action="lookup", table=None, **selectors):
+    return dict({"family": 4, "priority": priority, "action": action, "table": table}, **selectors)
+
+
+WG = [rule(0, table=255), rule(32764, table=254, suppress_prefixlength=0),
+      rule(32765, table=51820, fwmark=51820, fwmask=0xFFFFFFFF, invert=True), rule(32766, table=254)]
+WG_ROUTES = [route("0.0.0.0/0", hop("10.0.0.1")), route("10.9.0.0/16", hop("10.0.0.1")),
+             route("0.0.0.0/0", hop(None, "eth1"), table=51820)]
+
+
+def test_wg_quick_rules():
+    out = source_for(WG_ROUTES, ETH, "192.0.2.1", rules=WG)
+    got = (out["interface"], out["table"], out["rule"], out["policy"], out["prefix"])
+    assert got == ("eth1", 51820, 32765, "gathered", "0.0.0.0/0")
+    assert out["undecided"] == [{"priority": 32765, "missing": ["fwmark"], "assumed": "matched"}]
+    assert source_for(WG_ROUTES, ETH, "192.0.2.1", rules=WG, fwmark=51820)["interface"] == "eth0"
+    assert source_for(WG_ROUTES, ETH, "192.0.2.1", rules=WG, fwmark="0xca6c")["interface"] == "eth0"
+    assert source_for(WG_ROUTES, ETH, "10.9.1.1", rules=WG)["rule"] == 32764  # more specific than a default
+    assert source_for(WG_ROUTES, ETH, "192.0.2.1")["interface"] == "eth0"  # without rules: the kernel's defaults
+
+
+def test_a_reject_rule_is_an_answer():
+    out = source_for(WG_ROUTES, ETH, "192.0.2.1", rules=[rule(10, "prohibit", to="192.0.2.0/24")] + WG)
+    assert (out["type"], out["table"], out["rule"], out["source"]) == ("prohibit", None, 10, None)
+    assert out["error"] == "rule 10 (prohibit) rejects traffic to 192.0.2.1"
+
+
+def test_no_rule_answers():
+    out = source_for(WG_ROUTES, ETH, "192.0.2.1", rules=[rule(5, table=77), rule(6, table=255)])
+    assert out["error"] == "no route to 192.0.2.1 in the gathered tables 77"
+    assert (out["type"], out["rule"]) == (None, None)
+
+
+def test_the_traffic_source_and_forwarded_traffic():
+    rules = [rule(0, table=255), rule(100, table=100, **{"from": "10.1.0.0/24"}), rule(200, table=200, iif="eth1"),
+             rule(32766, table=254)]
+    routes = WG_ROUTES + [route("0.0.0.0/0", hop("10.1.0.1", "eth1"), table=100),
+                          route("0.0.0.0/0", hop("10.1.0.2", "eth1"), table=200)]
+    assert answer_with(routes, rules) == ("eth0", "10.0.0.1", "10.0.0.5")
+    assert answer_with(routes, rules, source="10.1.0.5") == ("eth1", "10.1.0.1", "10.1.0.5")
+    assert answer_with(routes, rules, source="10.7.7.7", iif="eth1") == ("eth1", "10.1.0.2", "10.7.7.7")
+    assert source_for(routes, ETH, "192.0.2.1", source="10.7.7.7")["error"] == (
+        "no route: the source 10.7.7.7 is not an address of this host")
+
+
+def answer_with(routes, rules, **traffic):
+    out = source_for(routes, ETH, "192.0.2.1", rules=rules, **traffic)
+    return out["interface"], out["gateway"], out["source"]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"iif": "eth1"}, "traffic from iif 'eth1' needs its source address (source)"),
+    ({"fwmark": "mark"}, "fwmark 'mark' is not a number from 0 to 4294967295"),
+    ({"sport": 70000}, "sport 70000 is not a number from 0 to 65535"),
+    ({"uid": True}, "uid True is not a number"),
+    ({"use_tempaddr": {"eth0": "2"}}, "use_tempaddr {'eth0': '2'} is not a number"),
+    ({"rules": {"priority": 1}}, "rules {'priority': 1} is not a list of rule records"),
+    ({"source": "2001:db8::1"}, "source '2001:db8::1' is not an IPv4 address like the destination"),
+    ({"ipproto": "quic"}, "ipproto 'quic' is not a protocol number"),
+])
+def test_bad_traffic_is_named(kwargs, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        source_for(WG_ROUTES, ETH, "192.0.2.1", **kwargs)
