@@ -452,22 +452,10 @@ ansible_facts:
             type: ether
             alias: eth0
             route:
-              destination: 0.0.0.0/0
-              family: 4
-              type: unicast
-              table: 254
-              protocol: dhcp
-              scope: global
-              metric: 100
-              preference: null
-              gateway: 192.0.2.1
-              interface: eth0
-              preferred_source: null
-              source: null
-              tos: 0
-              flags: []
-              nexthop_id: null
-              nexthops: [{gateway: 192.0.2.1, interface: eth0, weight: 1, flags: [], source: 192.0.2.10}]
+              {destination: 0.0.0.0/0, family: 4, type: unicast, table: 254, protocol: dhcp, scope: global, metric: 100,
+               preference: null, gateway: 192.0.2.1, interface: eth0, preferred_source: null, source: null, tos: 0,
+               flags: [], nexthop_id: null,
+               nexthops: [{gateway: 192.0.2.1, interface: eth0, weight: 1, flags: [], source: 192.0.2.10}]}
             probes:
               - {destination: 8.8.8.8, address: 8.8.8.8, family: 4, source: 192.0.2.10, interface: eth0,
                  gateway: 192.0.2.1, table: 254, type: unicast, error: null, matched: 0.0.0.0/0, agrees: true}
