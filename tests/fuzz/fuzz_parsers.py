@@ -265,6 +265,22 @@ def _route_socket(parse):
     return run
 
 
+# The RTM_GET answer the rs_get seeds are: to this pid and lookup sequence number.
+RS_GET_PID, RS_GET_SEQ = 4242, 7
+
+
+def _rs_get(data, mode):
+    """One read from a routing socket (payload byte 0 picks the OS): our answer, None for any other
+    message, or a ParseError."""
+    if not data:
+        return None
+    plat = sockaddr.PLATFORMS[ROUTE_SOCKET_OSES[data[0] % len(ROUTE_SOCKET_OSES)]]
+    try:
+        return route_socket.parse_get(_buffer(data[1:], mode & 3), plat, RS_GET_PID, RS_GET_SEQ)
+    except ParseError as exc:
+        return _check_error(exc)
+
+
 # Where a flat IP Helper buffer is taken to lie: the seeds' pointers are rebased to it, so that
 # iphlpapi.Memory reads them (and any pointer outside the buffer is a ParseError, never a crash).
 WINDOWS_BASE = 0x10000
@@ -315,6 +331,7 @@ TARGETS = (
     ("gaa", _iphlpapi(iphlpapi.adapters)),
     ("forward_table", _iphlpapi(_forward_rows)),
     ("rule", _payload(rules.parse_rule)),
+    ("rs_get", _rs_get),
 )
 SELECTOR = {name: index for index, (name, _run) in enumerate(TARGETS)}
 

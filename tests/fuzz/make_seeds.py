@@ -27,10 +27,11 @@ for _path in (HERE, HELPERS, FIXTURES):
         sys.path.insert(0, _path)
 
 # fuzz_parsers first: it puts the engine on the path, which the builders import.
-from fuzz_parsers import ROUTE_SOCKET_OSES, SELECTOR, WINDOWS_BASE  # noqa: E402
+from fuzz_parsers import RS_GET_PID, RS_GET_SEQ, ROUTE_SOCKET_OSES, SELECTOR, WINDOWS_BASE  # noqa: E402
 import iphlpbuild as ipb  # noqa: E402
 import make_fixtures  # noqa: E402
 import nlbuild as nl  # noqa: E402
+import rsbuild as rs  # noqa: E402
 
 # Modes the seeds cycle through: bytes alone; bytearray framed 1/1; a view framed 3/2; a view of bytes framed 7/7.
 MODES = (0x00, 0x25, 0x4E, 0xFF)
@@ -304,6 +305,33 @@ def _route_socket(names):
     return build
 
 
+def _rs_answers(osname):
+    p = rs.P[osname]
+    em0, lo0 = ("ifp", rs.dl(p, 2, b"em0", make_fixtures.MAC)), ("ifp", rs.dl(p, 1, b"lo0"))
+    gw = rs.RTF_UP | rs.RTF_GATEWAY | rs.RTF_STATIC
+    default = rs.answer(osname, RS_GET_PID, RS_GET_SEQ, [
+        ("dst", rs.sin(p, "0.0.0.0")), ("gateway", rs.sin(p, "192.0.2.1")), ("netmask", rs.mask(p, 4, 0)), em0,
+        ("ifa", rs.sin(p, "192.0.2.10"))], index=2, flags=gw)
+    wrong_version = bytearray(default)
+    wrong_version[2] = 99
+    return [("default", default, "ok"), ("default-cut", default[:len(default) * 2 // 3], "error"),
+            ("wrong-version", bytes(wrong_version), "error"),
+            ("v6", rs.answer(osname, RS_GET_PID, RS_GET_SEQ, [
+                ("dst", rs.sin6(p, "::")), ("gateway", rs.sin6(p, "fe80::1", embed=2)), ("netmask", rs.mask(p, 6, 0)), em0,
+                ("ifa", rs.sin6(p, "fe80::a00:27ff:fe12:3456", embed=2))], flags=gw), "ok"),
+            ("blackhole", rs.answer(osname, RS_GET_PID, RS_GET_SEQ, [
+                ("dst", rs.sin(p, "203.0.113.0")), ("gateway", rs.sin(p, "127.0.0.1")), ("netmask", rs.mask(p, 4, 24)),
+                lo0, ("ifa", rs.sin(p, "127.0.0.1"))], index=1, flags=gw | rs.RTF_BLACKHOLE), "ok"),
+            ("esrch", rs.answer(osname, RS_GET_PID, RS_GET_SEQ, [("dst", rs.sin(p, "8.8.8.8"))], errno=3), "ok"),
+            ("other-seq", rs.answer(osname, RS_GET_PID, RS_GET_SEQ + 1, [("dst", rs.sin(p, "8.8.8.8"))]), "ok")]
+
+
+def rs_get():
+    """RTM_GET answers per OS (byte 0), to RS_GET_PID and RS_GET_SEQ."""
+    return [("%s-%s" % (osname, desc), bytes([index]) + data, expect)
+            for index, osname in enumerate(ROUTE_SOCKET_OSES) for desc, data, expect in _rs_answers(osname)]
+
+
 def freebsd_links():
     em0 = nl.fbsd_link(1, "em0", nl.IFT_ETHER, nl.FBSD_IFF_UP | nl.FBSD_IFF_MULTICAST | nl.FBSD_IFF_LOWER_UP,
                        nl.attr(nl.IFLA_ADDRESS, bytes(6)), nl.attr(nl.IFLA_MTU, nl.u32(1500)),
@@ -372,7 +400,7 @@ BUILDERS = (("link", links), ("address", addresses), ("multicast", multicast), (
             ("rs_ifmalist", _route_socket([("ifmalist", "ok"), ("iflist", "ok")])),
             ("freebsd_link", freebsd_links), ("freebsd_address", freebsd_addresses), ("freebsd_route", freebsd_routes),
             ("freebsd_nexthop", freebsd_nexthops),
-            ("gaa", gaa), ("forward_table", forward_tables), ("rule", rules))
+            ("gaa", gaa), ("forward_table", forward_tables), ("rule", rules), ("rs_get", rs_get))
 
 
 def seeds():

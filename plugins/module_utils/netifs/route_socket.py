@@ -11,7 +11,9 @@ that ``addrs`` names (``RTAX_*`` order, each padded as ``sockaddr.padded`` says)
 * ``parse_iflist``: ``NET_RT_IFLIST`` (``NET_RT_IFLIST2`` on macOS): links and addresses;
 * ``parse_dump``: ``NET_RT_DUMP``: routes;
 * ``parse_ifmalist``: ``NET_RT_IFMALIST`` (FreeBSD, DragonFly) or the ``NET_RT_IFLIST2`` buffer
-  (macOS): multicast memberships ``{index, address, family}``.
+  (macOS): multicast memberships ``{index, address, family}``;
+* ``get_request`` and ``parse_get``: a route lookup written to a ``PF_ROUTE`` socket (``RTM_GET``,
+  as ``route -n get`` asks) and the kernel's answer read back from it.
 
 Malformed messages: with a ``warnings`` list, a malformed message is skipped and described there
 (the rest of the dump is kept, as the netlink collector does); without one, it raises ParseError.
@@ -46,6 +48,9 @@ from .links import STATS64_FIELDS, stub_link
 from .routes import route_record
 
 HEAD = struct.Struct("=HBB")  # msglen, version, type: the same in every message of every OS
+RTM_GET = 0x4  # a route lookup, its answer, and every NET_RT_DUMP message: the same on every OS here
+
+RTAX_DST = 0
 
 RTAX_GATEWAY = 1
 RTAX_NETMASK = 2
@@ -53,6 +58,9 @@ RTAX_IFP = 4
 RTAX_IFA = 5
 RTAX_BRD = 7
 RTAX_MAX = 16  # more than any OS has (OpenBSD 15); a bit past them has no sockaddr to find
+RTA_DST = 1 << RTAX_DST
+RTA_IFP = 1 << RTAX_IFP
+DARWIN_RTF_IFSCOPE = 0x1000000  # macOS: rtm_index scopes the lookup to that interface
 
 MAIN_TABLE = 254  # the single (or default) FIB, reported as Linux's main table
 LINUX_LINKDOWN = 0x10  # RTNH_F_LINKDOWN: a next hop select.py does not use
@@ -70,15 +78,17 @@ def _layout(fmt, fields, size):
 # if_data starts its statistics with, in the names of IFLA_STATS64.
 COUNTERS = ("rx_packets", "rx_errors", "tx_packets", "tx_errors", "collisions", "rx_bytes", "tx_bytes",
             "multicast")
-_ROUTE = "=4xH2xii"  # rtm_index (then 2 bytes of padding or spare), rtm_flags, rtm_addrs
-_ROUTE_FIELDS = ("index", "flags", "addrs")
+# rtm_index (then 2 bytes of padding or spare), rtm_flags, rtm_addrs, rtm_pid, rtm_seq, rtm_errno
+_ROUTE = "=4xH2xiiiii"
+_ROUTE_FIELDS = ("index", "flags", "addrs", "pid", "seq", "errno")
 _IFA = "=4xiiH2xi"  # ifam_addrs, ifam_flags, ifam_index, ifam_metric
 _IFA_FIELDS = ("addrs", "flags", "index", "metric")
 _IFMA = "=4xiiH2x"  # ifmam_addrs, ifmam_flags, ifmam_index
 _IFMA_FIELDS = ("addrs", "flags", "index")
 _LONG = struct.calcsize("l")
 
-OsTable = collections.namedtuple("OsTable", "version route link addr maddr types ops iff rtf link_states")
+# ``sdl``: sizeof(struct sockaddr_dl) in the OS's net/if_dl.h, the empty RTA_IFP of a lookup.
+OsTable = collections.namedtuple("OsTable", "version route link addr maddr types ops iff rtf link_states sdl")
 
 # Flags named as linux.IFF_FLAGS names them where a bit means the same, else their IFF_ name.
 _IFF_COMMON = ((0x1, "up"), (0x2, "broadcast"), (0x4, "debug"), (0x8, "loopback"), (0x10, "pointopoint"))
@@ -101,19 +111,20 @@ IFF_POINTOPOINT = 0x10
 # in its local table: link-layer (ARP/NDP) entries, clones, routes to the host's own addresses and
 # broadcast addresses; on macOS also RTF_IFSCOPE routes, which serve only sockets bound to their
 # interface (a scoped default per interface would otherwise look like ECMP).
-Rtf = collections.namedtuple("Rtf", "up gateway host reject blackhole static dynamic multicast skip")
+Rtf = collections.namedtuple("Rtf", "up gateway host reject blackhole static dynamic multicast local skip")
 _RTF = {
     # FreeBSD: RTF_LLDATA 0x400, RTF_LOCAL 0x200000, RTF_BROADCAST 0x400000, RTF_MULTICAST 0x800000
-    "freebsd": Rtf(0x1, 0x2, 0x4, 0x8, 0x1000, 0x800, 0x10, 0x800000, 0x400 | 0x200000 | 0x400000),
+    "freebsd": Rtf(0x1, 0x2, 0x4, 0x8, 0x1000, 0x800, 0x10, 0x800000, 0x200000, 0x400 | 0x200000 | 0x400000),
     # DragonFly and macOS add RTF_WASCLONED 0x20000; macOS RTF_IFSCOPE 0x1000000
-    "dragonfly": Rtf(0x1, 0x2, 0x4, 0x8, 0x1000, 0x800, 0x10, 0x800000, 0x400 | 0x20000 | 0x200000 | 0x400000),
-    "darwin": Rtf(0x1, 0x2, 0x4, 0x8, 0x1000, 0x800, 0x10, 0x800000,
-                  0x400 | 0x20000 | 0x200000 | 0x400000 | 0x1000000),
+    "dragonfly": Rtf(0x1, 0x2, 0x4, 0x8, 0x1000, 0x800, 0x10, 0x800000, 0x200000,
+                     0x400 | 0x20000 | 0x200000 | 0x400000),
+    "darwin": Rtf(0x1, 0x2, 0x4, 0x8, 0x1000, 0x800, 0x10, 0x800000, 0x200000,
+                  0x400 | 0x20000 | 0x200000 | 0x400000 | DARWIN_RTF_IFSCOPE),
     # OpenBSD: RTF_MULTICAST 0x200, RTF_LLINFO 0x400, RTF_CLONED 0x10000, RTF_LOCAL 0x200000,
     # RTF_BROADCAST 0x400000
-    "openbsd": Rtf(0x1, 0x2, 0x4, 0x8, 0x1000, 0x800, 0x10, 0x200, 0x400 | 0x10000 | 0x200000 | 0x400000),
+    "openbsd": Rtf(0x1, 0x2, 0x4, 0x8, 0x1000, 0x800, 0x10, 0x200, 0x200000, 0x400 | 0x10000 | 0x200000 | 0x400000),
     # NetBSD: RTF_LLDATA 0x400, RTF_LOCAL 0x40000, RTF_BROADCAST 0x80000, no multicast flag
-    "netbsd": Rtf(0x1, 0x2, 0x4, 0x8, 0x1000, 0x800, 0x10, 0, 0x400 | 0x40000 | 0x80000),
+    "netbsd": Rtf(0x1, 0x2, 0x4, 0x8, 0x1000, 0x800, 0x10, 0, 0x40000, 0x400 | 0x40000 | 0x80000),
 }
 
 OS = {
@@ -124,8 +135,8 @@ OS = {
         _layout("=4xiiH2xB3xB3xI4x8x8Q8xQQ", ("addrs", "flags", "index", "ifi_type", "link_state", "mtu")
                 + COUNTERS + ("rx_dropped", "tx_dropped"), 168),
         _layout(_IFA, _IFA_FIELDS, 20), _layout(_IFMA, _IFMA_FIELDS, 16),
-        {"route": 0x4, "link": 0xe, "addr": 0xc, "maddr": 0xf},
-        {"dump": 1, "iflist": 3, "ifmalist": 4}, IFF["freebsd"], _RTF["freebsd"], {1: False, 2: True}),
+        {"route": RTM_GET, "link": 0xe, "addr": 0xc, "maddr": 0xf},
+        {"dump": 1, "iflist": 3, "ifmalist": 4}, IFF["freebsd"], _RTF["freebsd"], {1: False, 2: True}, 54),
     "dragonfly": OsTable(
         7, _layout(_ROUTE, _ROUTE_FIELDS, 152),
         # if_data at 16: type, 5 chars and padding, u_long mtu, metric, link_state, baudrate, counters
@@ -133,8 +144,8 @@ OS = {
                 + COUNTERS + ("rx_dropped",), 176),
         # 5.8+: ifam_index, ifam_flags, ifam_addrs, ifam_addrflags, ifam_metric
         _layout("=4xH2xii4xi", ("index", "flags", "addrs", "metric"), 24), _layout(_IFMA, _IFMA_FIELDS, 16),
-        {"route": 0x4, "link": 0xe, "addr": 0xc, "maddr": 0xf},
-        {"dump": 1, "iflist": 3, "ifmalist": 4}, IFF["dragonfly"], _RTF["dragonfly"], {1: False, 2: True}),
+        {"route": RTM_GET, "link": 0xe, "addr": 0xc, "maddr": 0xf},
+        {"dump": 1, "iflist": 3, "ifmalist": 4}, IFF["dragonfly"], _RTF["dragonfly"], {1: False, 2: True}, 54),
     "darwin": OsTable(
         5, _layout(_ROUTE, _ROUTE_FIELDS, 92),
         # if_msghdr2: addrs, flags, index, snd_len, snd_maxlen, snd_drops, timer; if_data64 at 32:
@@ -142,20 +153,21 @@ OS = {
         _layout("=4xiiH2x8xi4xB7xI4x8x8Q8xQ", ("addrs", "flags", "index", "tx_dropped", "ifi_type", "mtu")
                 + COUNTERS + ("rx_dropped",), 160),
         _layout(_IFA, _IFA_FIELDS, 20), _layout(_IFMA + "4x", _IFMA_FIELDS, 20),  # ifma_msghdr2: refcount
-        {"route": 0x4, "link": 0x12, "addr": 0xc, "maddr": 0x13},
-        {"dump": 1, "iflist": 6, "ifmalist": 6}, IFF["darwin"], _RTF["darwin"], {}),
+        {"route": RTM_GET, "link": 0x12, "addr": 0xc, "maddr": 0x13},
+        {"dump": 1, "iflist": 6, "ifmalist": 6}, IFF["darwin"], _RTF["darwin"], {}, 20),
     "openbsd": OsTable(
-        5, _layout("=4xHHHBxii", ("hdrlen", "index", "tableid", "priority", "addrs", "flags"), 96),
+        5, _layout("=4xHHHBxiiiiii", ("hdrlen", "index", "tableid", "priority", "addrs", "flags", "fmask", "pid",
+                                      "seq", "errno"), 96),
         # if_msghdr: hdrlen, index, tableid, pads, addrs, flags, xflags; if_data at 24: type, addrlen,
         # hdrlen, link_state, mtu, metric, rdomain, baudrate, counters, omcasts, iqdrops, oqdrops
         _layout("=4xHH4xii4xB2xBI4x4x8x8Q8xQQ",
                 ("hdrlen", "index", "addrs", "flags", "ifi_type", "link_state", "mtu") + COUNTERS
                 + ("rx_dropped", "tx_dropped"), 168),
         _layout("=4xHH4xiii", ("hdrlen", "index", "addrs", "flags", "metric"), 24), None,
-        {"route": 0x4, "link": 0xe, "addr": 0xc, "maddr": None},
+        {"route": RTM_GET, "link": 0xe, "addr": 0xc, "maddr": None},
         {"dump": 1, "iflist": 3, "ifmalist": None}, IFF["openbsd"], _RTF["openbsd"],
         # LINK_STATE_INVALID 1, DOWN 2, KALIVE_DOWN 3, UP 4, HALF_DUPLEX 5, FULL_DUPLEX 6
-        {1: False, 2: False, 3: False, 4: True, 5: True, 6: True}),
+        {1: False, 2: False, 3: False, 4: True, 5: True, 6: True}, 32),
     "netbsd": OsTable(
         4, _layout(_ROUTE, _ROUTE_FIELDS, 120),
         # if_data at 16: type, addrlen, hdrlen, int link_state, uint64 mtu, metric, baudrate, counters
@@ -163,8 +175,8 @@ OS = {
                 + COUNTERS + ("rx_dropped",), 152),
         # ifam_index, ifam_flags, ifam_addrs, ifam_pid, ifam_addrflags, ifam_metric
         _layout("=4xH2xii8xi", ("index", "flags", "addrs", "metric"), 32), None,
-        {"route": 0x4, "link": 0x14, "addr": 0x16, "maddr": None},
-        {"dump": 1, "iflist": 6, "ifmalist": None}, IFF["netbsd"], _RTF["netbsd"], {1: False, 2: True}),
+        {"route": RTM_GET, "link": 0x14, "addr": 0x16, "maddr": None},
+        {"dump": 1, "iflist": 6, "ifmalist": None}, IFF["netbsd"], _RTF["netbsd"], {1: False, 2: True}, 32),
 }
 
 # if_types.h: the two every OS here shares; others are reported by number.
@@ -332,6 +344,8 @@ def _route_type(flags, rtf):
         return "unreachable"
     if flags & rtf.blackhole:
         return "blackhole"
+    if flags & rtf.local:  # to one of the host's own addresses (a dump leaves these out)
+        return "local"
     return "multicast" if flags & rtf.multicast else "unicast"
 
 
@@ -361,8 +375,13 @@ def _route(view, start, stop, plat, table):
     flags, rtf = rec["flags"] & 0xFFFFFFFF, table.rtf
     if not flags & rtf.up or flags & rtf.skip:
         return None
-    spans = sockaddrs(view, body, stop, rec["addrs"], plat, what)
-    dst = _sa(view, spans, 0, plat)
+    return _route_record(view, sockaddrs(view, body, stop, rec["addrs"], plat, what), rec, plat, table, what)
+
+
+def _route_record(view, spans, rec, plat, table, what):
+    """The route record of a route message's header and sockaddrs; None for another family's."""
+    flags, rtf = rec["flags"] & 0xFFFFFFFF, table.rtf
+    dst = _sa(view, spans, RTAX_DST, plat)
     if dst.family not in FULL:
         return None  # a link-layer or other family's table
     family = dst.family
@@ -395,3 +414,78 @@ def parse_dump(buf, plat, warnings=None):
             out.append(rec)
     walk(buf, plat, {table.types["route"]: "route"}, parse, warnings)
     return out
+
+
+def get_request(plat, family, packed, seq, oif=None):
+    """An ``RTM_GET`` message asking for the route to ``packed`` (``family`` 4 or 6): RTA_DST, and
+    an empty sockaddr_dl as RTA_IFP so that the answer names the interface (rtm_index, RTA_IFP) and
+    its address (RTA_IFA). No netmask: the longest match, as ``route -n get`` asks. ``oif`` pins the
+    lookup to an interface: on macOS with RTF_IFSCOPE and rtm_index; elsewhere only a link-scoped
+    IPv6 destination can be pinned (its sin6_scope_id), anything else is a ValueError."""
+    table = _table(plat)
+    layout, rtf = table.route, table.rtf
+    values = dict.fromkeys(layout.fields, 0)
+    values.update(flags=rtf.up | rtf.host, addrs=RTA_DST | RTA_IFP, seq=seq, hdrlen=layout.size)
+    scope = 0
+    if oif and plat.name == "darwin":
+        values.update(flags=values["flags"] | DARWIN_RTF_IFSCOPE, index=oif)
+    elif oif and family == 6 and sockaddr.embeds_scope(packed):
+        scope = oif
+    elif oif:
+        raise ValueError("a %s routing socket cannot pin the lookup of %s to an interface" % (plat.name, ip_text(packed)))
+    body = b"".join(raw.ljust(sockaddr.padded(raw[0], plat), b"\0") for raw in (
+        sockaddr.inet(plat, family, packed, scope), bytes((table.sdl, plat.af_link)) + bytes(table.sdl - 2)))
+    buf = bytearray(layout.size) + body
+    layout.struct.pack_into(buf, 0, *(values[name] for name in layout.fields))
+    HEAD.pack_into(buf, 0, len(buf), table.version, RTM_GET)
+    return bytes(buf)
+
+
+def parse_get(buf, plat, pid, seq):
+    """The answer to our ``RTM_GET`` (``pid``, ``seq``) in one message read from a routing socket,
+    or None for any other message (the socket also gets every routing change on the host).
+
+    An answer is ``{errno, lookup, route}``: ``errno`` the kernel's (ESRCH: no route), and when it
+    is 0, ``lookup`` the route-record keys of a route lookup (``preferred_source`` from RTA_IFA,
+    ``interface`` the rtm_index or RTA_IFP index, ``gateway`` with RTF_GATEWAY, ``table`` 254 as
+    the dump numbers the one FIB read, ``type`` unreachable (RTF_REJECT), blackhole
+    (RTF_BLACKHOLE), local (RTF_LOCAL), multicast or unicast; a rejecting route has no source,
+    interface or gateway) and ``route`` the route matched, as ``parse_dump`` reads it (None for
+    what a dump leaves out). A malformed answer is a ParseError.
+    """
+    table = _table(plat)
+    layout = table.route
+    view = memoryview(buf)
+    if len(view) < layout.struct.size or HEAD.unpack_from(view, 0)[2] != RTM_GET:
+        return None
+    rec = dict(zip(layout.fields, layout.struct.unpack_from(view, 0)))
+    if (rec["pid"], rec["seq"]) != (pid, seq):
+        return None
+    what = "RTM_GET answer"
+    msglen, version, _type = HEAD.unpack_from(view, 0)
+    if version != table.version:
+        raise ParseError(what, 0, "version %d, %s has %d" % (version, plat.name, table.version))
+    if msglen > len(view):
+        raise ParseError(what, 0, "length %d in a %d-byte read" % (msglen, len(view)))
+    if rec["errno"]:
+        return {"errno": rec["errno"], "lookup": None, "route": None}
+    rec, body = _header(view, 0, msglen, layout, what)
+    spans = sockaddrs(view, body, msglen, rec["addrs"], plat, what)
+    return {"errno": 0, "lookup": _lookup(view, spans, rec, plat, table, what),
+            "route": _route_record(view, spans, rec, plat, table, what)
+            if rec["flags"] & table.rtf.up and not rec["flags"] & table.rtf.skip else None}
+
+
+def _lookup(view, spans, rec, plat, table, what):
+    flags, rtf = rec["flags"] & 0xFFFFFFFF, table.rtf
+    family = _sa(view, spans, RTAX_DST, plat).family
+    if family not in FULL:
+        raise ParseError(what, 0, "a destination of family %s" % family)
+    rtype = _route_type(flags, rtf)
+    if rtype in ("unreachable", "blackhole"):  # on FreeBSD 13+ through lo0 and 127.0.0.1: no way out
+        return {"preferred_source": None, "interface": None, "gateway": None, "table": MAIN_TABLE, "type": rtype}
+    gateway, link_index = _next_hop(view, spans, flags, family, plat, rtf, what)
+    ifp, ifa = _sa(view, spans, RTAX_IFP, plat), _sa(view, spans, RTAX_IFA, plat)
+    return {"preferred_source": ip_text(ifa.packed) if ifa.family == family else None,
+            "interface": rec["index"] or ifp.index or link_index or None, "gateway": gateway,
+            "table": MAIN_TABLE, "type": rtype}

@@ -52,6 +52,10 @@ _U32 = struct.Struct("=I")
 _LL = struct.Struct("=HiHBB8s")
 # sockaddr_dl after sdl_len and sdl_family: index, type, name length, address length, selector length
 _DL = struct.Struct("=HBBBB")
+# sockaddr_in (sa_len, family, port, address, zero) and sockaddr_in6 (sa_len, family, port, flowinfo,
+# address, scope id) as an sa_len OS lays them out: what a routing-socket request carries.
+_SIN = struct.Struct("=BBH4s8x")
+_SIN6 = struct.Struct("=BBHI16sI")
 # What getifaddrs' syscall layer must copy of a sockaddr that has no length byte, by family.
 _FULL_SIZE = {"linux": {2: 16, 10: 28, 17: 20}, "windows": {2: 16, 23: 28}}
 
@@ -104,7 +108,7 @@ def _inet6(raw, plat):
     the zone (``fe80:4::1`` is ``fe80::1%4``)."""
     packed = raw[_IN6[0]:_IN6[0] + 16]
     scope_id = _U32.unpack_from(raw, 24)[0]
-    if plat.kame and _embeds_scope(packed):
+    if plat.kame and embeds_scope(packed):
         embedded = struct.unpack_from("!H", packed, 2)[0]
         if embedded:
             scope_id = scope_id or embedded
@@ -112,7 +116,7 @@ def _inet6(raw, plat):
     return Sockaddr(6, packed, scope_id, None, None, None)
 
 
-def _embeds_scope(packed):
+def embeds_scope(packed):
     """Link-local unicast (fe80::/10) and interface- or link-local multicast (ff01::, ff02::)."""
     return (packed[0] == 0xFE and packed[1] & 0xC0 == 0x80) or (packed[0] == 0xFF and packed[1] & 0x0F in (1, 2))
 
@@ -145,6 +149,14 @@ def parse(buf, start, stop, plat):
     if family == plat.af_link:
         return _link(raw, plat)
     return Sockaddr("af%d" % family, None, 0, None, None, None)
+
+
+def inet(plat, family, packed, scope_id=0):
+    """The sockaddr_in (``family`` 4) or sockaddr_in6 (6, with its ``scope_id``) holding ``packed``,
+    for an OS whose sockaddrs start with ``sa_len``."""
+    if family == 4:
+        return _SIN.pack(_SIN.size, plat.af_inet, 0, packed)
+    return _SIN6.pack(_SIN6.size, plat.af_inet6, 0, 0, packed, scope_id)
 
 
 def prefixlen(buf, start, stop, family, plat):

@@ -84,6 +84,39 @@ SPECS = {
 }
 
 
+# Route lookups (RTM_GET, the same number on every OS here) and their answers.
+RTM_GET = 0x4
+RTF_DONE = 0x40
+RTF_LOCAL = {"freebsd": 0x200000, "dragonfly": 0x200000, "darwin": 0x200000, "openbsd": 0x200000, "netbsd": 0x40000}
+RTF_IFSCOPE = 0x1000000  # macOS's net/route.h
+# sizeof(struct sockaddr_dl) in each OS's net/if_dl.h: FreeBSD sdl_data[46]; DragonFly sdl_data[12]
+# then sdl_rcf and sdl_route[16]; macOS sdl_data[12]; OpenBSD sdl_data[24]; NetBSD 10 a struct
+# dl_addr with dl_data[24].
+SDL_SIZE = {"freebsd": 54, "dragonfly": 54, "darwin": 20, "openbsd": 32, "netbsd": 32}
+
+
+def read_message(osname, raw):
+    """A route message's header (every C field, by the builder's struct) and its sockaddrs as
+    ``[(rta name, bytes)]``, each ``sa_len`` long: how a test kernel reads a request."""
+    fmt, names = SPECS[osname]["route"]
+    head = struct.Struct(fmt)
+    fields = dict(zip(names.split(), head.unpack_from(raw)))
+    off = fields.get("hdrlen") or head.size
+    sas = []
+    for name, bit in sorted(RTA.items(), key=lambda item: item[1]):
+        if fields["addrs"] >> bit & 1:
+            sas.append((name, bytes(raw[off:off + raw[off]])))
+            off += sockaddr.padded(raw[off], P[osname])
+    return fields, sas
+
+
+def answer(osname, pid, seq, sas=(), **fields):
+    """The kernel's answer to an RTM_GET: the request's ``pid`` and ``seq``, RTF_DONE added to the
+    route's ``flags``, the route's sockaddrs (``sas``, as ``msg`` takes them)."""
+    fields["flags"] = fields.get("flags", RTF_UP) | RTF_DONE
+    return msg(osname, "route", sas, pid=pid, seq=seq, **fields)
+
+
 def pad(raw, plat):
     """A sockaddr as a routing socket lays it out: padded to the OS's alignment."""
     return raw.ljust(sockaddr.padded(raw[0] if raw else 0, plat), b"\0")

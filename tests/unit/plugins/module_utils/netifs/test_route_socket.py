@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import socket
 import struct
 import sys
 
@@ -320,3 +321,179 @@ def test_mutated_fixtures_give_records_or_warnings(osname, name, data):
     cut = data.draw(st.integers(0, len(raw)))
     for _label, parse in PARSERS:
         _run(parse, bytes(raw[:cut]), rs.P[osname])
+
+
+# Route lookups: RTM_GET written to a routing socket, and the kernel's answer.
+
+PID, SEQ = 4242, 7
+
+
+def _default_answer(osname, **fields):
+    """The answer for a public IPv4 destination: the default route through 192.0.2.1 on em0,
+    interface address 192.0.2.10 (RTA_IFP and RTA_IFA, as a lookup asking for them gets)."""
+    p = rs.P[osname]
+    sas = [("dst", rs.sin(p, "0.0.0.0")), ("gateway", rs.sin(p, "192.0.2.1")), ("netmask", rs.mask(p, 4, 0)),
+           ("ifp", rs.dl(p, 2, b"em0", make_fixtures.MAC)), ("ifa", rs.sin(p, "192.0.2.10"))]
+    fields.setdefault("flags", rs.RTF_UP | rs.RTF_GATEWAY | rs.RTF_STATIC)
+    fields.setdefault("index", 2)
+    if osname == "openbsd":
+        fields.setdefault("priority", 8)
+    return rs.answer(osname, PID, SEQ, sas, **fields)
+
+
+@pytest.mark.parametrize("osname", rs.BSDS)
+@pytest.mark.parametrize("family, text", [(4, "8.8.8.8"), (6, "2001:4860:4860::8888")])
+def test_a_lookup_request_read_back_with_the_headers_structs(osname, family, text):
+    p = rs.P[osname]
+    packed = socket.inet_pton(socket.AF_INET if family == 4 else socket.AF_INET6, text)
+    raw = route_socket.get_request(p, family, packed, SEQ)
+    fields, sas = rs.read_message(osname, raw)
+    assert (fields["msglen"], fields["version"], fields["type"]) == (len(raw), rs.SPECS[osname]["version"], rs.RTM_GET)
+    assert (fields["seq"], fields["pid"], fields["errno"], fields["index"]) == (SEQ, 0, 0, 0)
+    assert fields["flags"] == rs.RTF_UP | rs.RTF_HOST
+    assert fields.get("hdrlen", struct.calcsize(rs.SPECS[osname]["route"][0])) == struct.calcsize(rs.SPECS[osname]["route"][0])
+    dst = rs.sin(p, text) if family == 4 else rs.sin6(p, text)
+    assert sas == [("dst", dst), ("ifp", bytes([rs.SDL_SIZE[osname], p.af_link]) + bytes(rs.SDL_SIZE[osname] - 2))]
+
+
+def test_a_lookup_pinned_to_an_interface():
+    """macOS scopes with RTF_IFSCOPE and rtm_index; the others only a link-local IPv6 address (its
+    sin6_scope_id); anything else cannot be pinned."""
+    ll = socket.inet_pton(socket.AF_INET6, "fe80::1")
+    fields, sas = rs.read_message("darwin", route_socket.get_request(rs.P["darwin"], 4, socket.inet_aton("8.8.8.8"), 1, oif=5))
+    assert (fields["flags"] & rs.RTF_IFSCOPE, fields["index"]) == (rs.RTF_IFSCOPE, 5)
+    fields, sas = rs.read_message("freebsd", route_socket.get_request(rs.P["freebsd"], 6, ll, 1, oif=2))
+    assert (fields["index"], sas[0][1]) == (0, rs.sin6(rs.P["freebsd"], "fe80::1", scope_id=2))
+    for family, packed in ((4, socket.inet_aton("8.8.8.8")), (6, socket.inet_pton(socket.AF_INET6, "2001:db8::1"))):
+        with pytest.raises(ValueError, match="cannot pin the lookup of"):
+            route_socket.get_request(rs.P["openbsd"], family, packed, 1, oif=2)
+
+
+@pytest.mark.parametrize("osname", rs.BSDS)
+def test_an_answer_and_its_route_as_the_dump_reads_it(osname):
+    got = route_socket.parse_get(_default_answer(osname), rs.P[osname], PID, SEQ)
+    assert got["errno"] == 0
+    assert got["lookup"] == {"preferred_source": "192.0.2.10", "interface": 2, "gateway": "192.0.2.1", "table": 254,
+                             "type": "unicast"}
+    # The same route in a dump (RTF_DONE aside, no RTA_IFP/RTA_IFA): the same record, so that
+    # gateways[] and routes[] know it as the one the lookup took.
+    assert got["route"] == dump(osname)[0]
+
+
+@pytest.mark.parametrize("osname", rs.BSDS)
+def test_messages_that_are_not_our_answer(osname):
+    p = rs.P[osname]
+    answer = _default_answer(osname)
+    assert route_socket.parse_get(answer, p, PID + 1, SEQ) is None  # another process's lookup
+    assert route_socket.parse_get(answer, p, PID, SEQ + 1) is None  # an earlier lookup of ours
+    link = rs.msg(osname, "link", [("ifp", rs.dl(p, 2, b"em0"))], index=2)
+    assert route_socket.parse_get(link, p, PID, SEQ) is None
+    assert route_socket.parse_get(answer[:10], p, PID, SEQ) is None
+
+
+@pytest.mark.parametrize("osname", rs.BSDS)
+def test_an_answer_with_an_errno(osname):
+    raw = rs.answer(osname, PID, SEQ, [("dst", rs.sin(rs.P[osname], "8.8.8.8"))], errno=3)
+    assert route_socket.parse_get(raw, rs.P[osname], PID, SEQ) == {"errno": 3, "lookup": None, "route": None}
+
+
+@pytest.mark.parametrize("osname", rs.BSDS)
+@pytest.mark.parametrize("flag, rtype", [(rs.RTF_REJECT, "unreachable"), (rs.RTF_BLACKHOLE, "blackhole")])
+def test_a_rejecting_route_is_an_answer_without_a_way_out(osname, flag, rtype):
+    """FreeBSD 13+ reports reject routes through lo0 with 127.0.0.1 as gateway: not a way out."""
+    p = rs.P[osname]
+    sas = [("dst", rs.sin(p, "203.0.113.0")), ("gateway", rs.sin(p, "127.0.0.1")), ("netmask", rs.mask(p, 4, 24)),
+           ("ifp", rs.dl(p, 1, b"lo0")), ("ifa", rs.sin(p, "127.0.0.1"))]
+    raw = rs.answer(osname, PID, SEQ, sas, index=1, flags=rs.RTF_UP | rs.RTF_GATEWAY | rs.RTF_STATIC | flag)
+    got = route_socket.parse_get(raw, p, PID, SEQ)
+    assert got["lookup"] == {"preferred_source": None, "interface": None, "gateway": None, "table": 254, "type": rtype}
+    assert (got["route"]["destination"], got["route"]["type"]) == ("203.0.113.0/24", rtype)
+
+
+@pytest.mark.parametrize("osname", rs.BSDS)
+def test_an_ipv6_answer_with_embedded_scopes(osname):
+    """The KAME form: fe80:2::1 is fe80::1 on interface 2; the route's own address is the link-local one."""
+    p = rs.P[osname]
+    sas = [("dst", rs.sin6(p, "::")), ("gateway", rs.sin6(p, "fe80::1", embed=2)), ("netmask", rs.mask(p, 6, 0)),
+           ("ifp", rs.dl(p, 2, b"em0")), ("ifa", rs.sin6(p, "fe80::a00:27ff:fe12:3456", embed=2))]
+    got = route_socket.parse_get(rs.answer(osname, PID, SEQ, sas, flags=rs.RTF_UP | rs.RTF_GATEWAY), p, PID, SEQ)
+    assert got["lookup"] == {"preferred_source": "fe80::a00:27ff:fe12:3456", "interface": 2, "gateway": "fe80::1",
+                             "table": 254, "type": "unicast"}  # rtm_index 0: RTA_IFP's index
+    assert (got["route"]["destination"], got["route"]["interface"]) == ("::/0", None)
+
+
+@pytest.mark.parametrize("osname", rs.BSDS)
+def test_a_local_destination(osname):
+    """One of the host's own addresses: type local through lo0; the dump leaves such routes out."""
+    p = rs.P[osname]
+    sas = [("dst", rs.sin(p, "192.0.2.10")), ("gateway", rs.dl(p, 1, b"lo0")), ("ifp", rs.dl(p, 1, b"lo0")),
+           ("ifa", rs.sin(p, "127.0.0.1"))]
+    raw = rs.answer(osname, PID, SEQ, sas, index=1, flags=rs.RTF_UP | rs.RTF_HOST | rs.RTF_STATIC | rs.RTF_LOCAL[osname])
+    got = route_socket.parse_get(raw, p, PID, SEQ)
+    assert (got["lookup"]["type"], got["lookup"]["interface"], got["lookup"]["gateway"], got["route"]) == ("local", 1, None, None)
+
+
+@pytest.mark.parametrize("osname", rs.BSDS)
+def test_malformed_answers(osname):
+    p = rs.P[osname]
+    good = _default_answer(osname)
+    wrong = bytearray(good)
+    wrong[2] = 99
+    with pytest.raises(ParseError, match="version 99"):
+        route_socket.parse_get(bytes(wrong), p, PID, SEQ)
+    with pytest.raises(ParseError, match="in a %d-byte read" % (len(good) - 8)):
+        route_socket.parse_get(good[:-8], p, PID, SEQ)  # a read that cut the message
+    overrun = bytearray(good)
+    overrun[struct.calcsize(rs.SPECS[osname]["route"][0]) + 16] = 200  # the gateway's sa_len
+    with pytest.raises(ParseError, match="sa_len 200"):
+        route_socket.parse_get(bytes(overrun), p, PID, SEQ)
+    no_dst = rs.answer(osname, PID, SEQ, [("ifp", rs.dl(p, 2, b"em0"))], index=2)
+    with pytest.raises(ParseError, match="destination of family None"):
+        route_socket.parse_get(no_dst, p, PID, SEQ)
+
+
+def _parse_get(raw, plat):
+    try:
+        out = route_socket.parse_get(raw, plat, PID, SEQ)
+    except ParseError as exc:
+        assert exc.what == "RTM_GET answer" and isinstance(exc.offset, int)
+        return None
+    assert out is None or set(out) == {"errno", "lookup", "route"}
+    return out
+
+
+@FUZZ
+@given(st.sampled_from(rs.BSDS), st.binary(max_size=400))
+def test_any_read_gives_an_answer_nothing_or_a_parse_error(osname, data):
+    p = rs.P[osname]
+    _parse_get(data, p)
+    head = struct.calcsize(rs.SPECS[osname]["route"][0])  # the same bytes as our answer's header
+    raw = bytearray(_default_answer(osname)[:head]) + data
+    struct.pack_into("=H", raw, 0, min(len(raw), 0xFFFF))
+    _parse_get(bytes(raw), p)
+
+
+@FUZZ
+@given(st.sampled_from(rs.BSDS), st.data())
+def test_mutated_answers_give_an_answer_nothing_or_a_parse_error(osname, data):
+    raw = bytearray(_default_answer(osname))
+    for _flip in range(data.draw(st.integers(1, 8))):
+        raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
+    _parse_get(bytes(raw[:data.draw(st.integers(0, len(raw)))]), rs.P[osname])
+
+
+@FUZZ
+@given(st.sampled_from(rs.BSDS), st.integers(0, 32), st.integers(0, 2 ** 32 - 1), st.integers(1, 2 ** 32 - 1),
+       st.integers(1, 0xFFFF))
+def test_any_route_answered_reads_as_the_dump_reads_it(osname, plen, dst, gateway, index):
+    """For any IPv4 route the kernel could answer with: the lookup names its gateway and interface,
+    and its record is the dump's record of it."""
+    p = rs.P[osname]
+    net = socket.inet_ntoa((dst & ~((1 << (32 - plen)) - 1) & 0xFFFFFFFF).to_bytes(4, "big"))
+    gw = socket.inet_ntoa(gateway.to_bytes(4, "big"))
+    route = [("dst", rs.sin(p, net)), ("gateway", rs.sin(p, gw))] + ([("netmask", rs.mask(p, 4, plen))] if plen < 32 else [])
+    flags = rs.RTF_UP | rs.RTF_GATEWAY | (rs.RTF_HOST if plen == 32 else 0)
+    got = route_socket.parse_get(rs.answer(osname, PID, SEQ, route + [("ifp", rs.dl(p, index, b"em0"))], index=index,
+                                           flags=flags), p, PID, SEQ)
+    assert (got["lookup"]["gateway"], got["lookup"]["interface"]) == (gw, index)
+    assert got["route"] == route_socket.parse_dump(rs.msg(osname, "route", route, index=index, flags=flags), p)[0]
