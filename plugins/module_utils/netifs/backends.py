@@ -19,6 +19,7 @@ import socket
 import sys
 
 from . import sockaddr
+from .errors import ParseError
 
 _AF = {4: socket.AF_INET, 6: socket.AF_INET6}
 # What a backend without a route lookup reads besides what was asked: the addresses (an answer
@@ -124,6 +125,57 @@ class OnePass(UdpLookup):
         return make(self.snap, True)
 
 
+class RouteSocket(OnePass):
+    """BSD and macOS: the sysctl tables read once, and each destination asked with ``RTM_GET`` on a
+    routing socket (bsd.Router), which answers with the route it matched. The source is the
+    route's interface address (RTA_IFA) for IPv4, which is what the stack takes; for IPv6 the
+    stack picks among the interface's addresses (RFC 6724), so a connected UDP socket asks it,
+    RTA_IFA standing in only where that connect fails. Without a routing socket, every lookup is
+    the UDP socket's and the route the tables' (a warning says why)."""
+
+    _last = None  # (family, packed, answer) of the last lookup, which outbound asks match about next
+
+    def __init__(self, name, take, need, open_router):
+        OnePass.__init__(self, name, take, need)
+        try:
+            self.router = open_router()
+        except OSError as exc:
+            self.router = None
+            self.snap.warnings.append("cannot open a routing socket (%s): sources come from a connected UDP "
+                                      "socket, the routes from the tables" % exc)
+
+    def __exit__(self, *exc):
+        if self.router is not None:
+            self.router.close()
+
+    def lookup(self, family, packed, oif):
+        if self.router is None:
+            return UdpLookup.lookup(self, family, packed, oif)
+        answer = self.router.ask(family, packed, oif)
+        self._last = None if oif else (family, packed, answer)
+        found = dict(answer["lookup"])
+        if found["interface"] is not None and (family == 6 or found["preferred_source"] is None):
+            try:
+                found["preferred_source"] = UdpLookup.lookup(self, family, packed, oif)["preferred_source"]
+            except (OSError, ValueError):
+                pass  # RTA_IFA's stays
+        return found
+
+    def match(self, family, packed):
+        """The route the kernel matched (its one next hop: with several, RTM_GET names the first)."""
+        if self.router is None:
+            return None
+        last, self._last = self._last, None  # once: the model resolves the record in place
+        if last is not None and last[:2] == (family, packed):
+            answer = last[2]
+        else:
+            try:
+                answer = self.router.ask(family, packed)
+            except (OSError, ParseError):
+                return None
+        return None if answer["route"] is None else (answer["route"], None)
+
+
 class FreeBSDNetlink(_Socketed, UdpLookup):
     """FreeBSD 13.2+ rtnetlink: Linux's snapshot and retries over FreeBSD's dialect. Its route
     lookup is not used yet, so sources are asked as by the one-pass backends."""
@@ -158,7 +210,7 @@ def _linux_procfs(need):
 
 def _bsd(need):
     from . import bsd
-    return OnePass(bsd.NAME, bsd.snapshot, need)
+    return RouteSocket(bsd.NAME, bsd.snapshot, need, bsd.open_router)
 
 
 def _windows(need):

@@ -64,16 +64,20 @@ class Asker:
         return entry
 
     def route(self, family, packed, entry):
-        """The route behind ``entry``: the OS's, else the tables' (None when neither tells)."""
+        """``(route, told)``: the route behind ``entry`` and whether the OS told it (else the
+        tables did; None when neither tells). A reject told by its errno alone (Linux) is looked
+        up in the tables; one the lookup answered with (BSD) is asked about as any route."""
         value = int.from_bytes(packed, "big")
-        if entry["type"] in sources.REJECT_ERRNO.values():
-            return source_selection.reject_route(self.routes or (), family, value, entry["type"])
-        if entry["error"] is not None:
-            return None
+        if entry["error"] is not None and entry["table"] is None:
+            if entry["type"] in sources.REJECT_ERRNO.values():
+                return source_selection.reject_route(self.routes or (), family, value, entry["type"]), False
+            return None, False
         found = self.match(family, packed)
-        if found is None and self.routes is not None:
-            found = source_selection.match_route(self.routes, family, value)[0]
-        return found
+        if found is not None:
+            return found, True
+        if self.routes is None:
+            return None, False
+        return source_selection.match_route(self.routes, family, value)[0], False
 
 
 def _path(entry, route):
@@ -101,10 +105,10 @@ def answer(asker, family):
     entry (with ``matched``, the prefix of the route it matched, and ``agrees``); the entry of the first probe of
     the largest group that leaves the same way (None when most probes have no route at all); the
     route behind it with every hop's source; and the routes of that group."""
-    asked = []
+    asked, told = [], {}
     for dest in _PARSED[family]:
         entry = asker.ask(dest, family)
-        route = asker.route(family, dest[2], entry)
+        route, told[dest[0]] = asker.route(family, dest[2], entry)
         entry["matched"] = route["destination"] if route else None
         asked.append((dest, entry, route))
     paths = [_path(entry, route) for _dest, entry, route in asked]
@@ -120,18 +124,19 @@ def answer(asker, family):
         return out
     out["chosen"] = entry
     if route is not None:
-        if entry["table"] is None and entry["error"] is None:
-            _from_tables(out, entry, route)
+        if not told[dest[0]] and entry["error"] is None:  # the OS found a route, but not which
+            out["from_tables"] = True
+            if entry["table"] is None:
+                _from_tables(entry, route)
         out["route"] = _with_hop_sources(asker, route, entry, dest)
     return out
 
 
-def _from_tables(way, entry, route):
+def _from_tables(entry, route):
     """A backend whose lookup tells the source alone: the gateway, table and type are the route's
-    that the tables match, on the hop through the source's interface (``from_tables``)."""
+    that the tables match, on the hop through the source's interface."""
     hop = next((h for h in route["nexthops"] if h["interface"] == entry["interface"]), None)
     entry.update(gateway=hop["gateway"] if hop else None, table=route["table"], type=route["type"])
-    way["from_tables"] = True
 
 
 def disagreement(way):
