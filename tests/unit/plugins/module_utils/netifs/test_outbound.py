@@ -157,6 +157,28 @@ def test_a_rejecting_route_is_the_answer(code, rtype):
     assert set(bare) == set(DEFAULT)
 
 
+def test_a_rejecting_route_the_lookup_answered_with_is_asked_about():
+    """A BSD lookup answers a reject route as a route (its type and table, no way out): the route
+    is the one the OS matched, not the tables' longest match, and nothing is from the tables."""
+    answer = {"preferred_source": None, "interface": None, "gateway": None, "table": 254, "type": "blackhole"}
+    matched = route_record(4, "0.0.0.0/1", "blackhole", 254, None)
+    tables = [route_record(4, "0.0.0.0/0", "blackhole", 254, None, metric=5), matched]
+    way = outbound.answer(Kernel({}, {"*": matched}, default=answer).asker(tables), 4)
+    assert (way["chosen"]["type"], way["chosen"]["error"]) == ("blackhole", "the kernel's route to 8.8.8.8 is of type blackhole")
+    assert way["route"]["destination"] == "0.0.0.0/1" and "from_tables" not in way
+    assert outbound.legacy_default(way, INTERFACES)["address"] is None
+
+
+def test_a_route_the_os_matched_is_not_from_the_tables():
+    answer = {"preferred_source": "198.51.100.5", "interface": "eth1", "gateway": "198.51.100.1", "table": 254, "type": "unicast"}
+    matched = route_record(4, "0.0.0.0/0", "unicast", 254, "eth1", gateway="198.51.100.1")
+    way = outbound.answer(Kernel({}, {"*": matched}, default=answer).asker([DEFAULT, matched]), 4)
+    assert "from_tables" not in way and way["route"]["interface"] == "eth1"
+    # The same lookup, with a match that tells nothing: the tables' longest match, and it says so.
+    way = outbound.answer(Kernel({}, {}, default=answer).asker([DEFAULT]), 4)
+    assert way["from_tables"] and way["route"]["interface"] == "eth0" and way["chosen"]["gateway"] == "198.51.100.1"
+
+
 def test_no_route_at_all_is_no_way_out():
     way = outbound.answer(Kernel({}, default=errno.ENETUNREACH).asker(), 4)
     assert (way["chosen"], outbound.legacy_default(way, INTERFACES), outbound.best_local(way, INTERFACES)) == (None, {}, [])
