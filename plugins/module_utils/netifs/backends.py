@@ -176,6 +176,31 @@ class RouteSocket(OnePass):
         return None if answer["route"] is None else (answer["route"], None)
 
 
+class IpHelper(OnePass):
+    """Windows: IP Helper's tables read once, and each destination asked with ``GetBestRoute2``,
+    which answers with the route it matched and the source (windows.IpHelper). Where that call is
+    refused, ``GetBestInterfaceEx`` names the interface, a connected UDP socket the source, and
+    the route is the tables'."""
+
+    def __init__(self, name, helper, need):
+        OnePass.__init__(self, name, helper.snapshot, need)
+        self.helper = helper
+
+    def lookup(self, family, packed, oif):
+        best = self.helper.best_route(family, packed, oif)
+        if best is not None:
+            return best[1]
+        index = self.helper.best_interface(family, packed)
+        return dict(UdpLookup.lookup(self, family, packed, oif), interface=index)
+
+    def match(self, family, packed):
+        try:
+            best = self.helper.best_route(family, packed)
+        except (OSError, ParseError):
+            return None
+        return None if best is None else (best[0], None)
+
+
 class FreeBSDNetlink(_Socketed, UdpLookup):
     """FreeBSD 13.2+ rtnetlink: Linux's snapshot and retries over FreeBSD's dialect. Its route
     lookup is not used yet, so sources are asked as by the one-pass backends."""
@@ -215,7 +240,7 @@ def _bsd(need):
 
 def _windows(need):
     from . import windows
-    return OnePass(windows.NAME, windows.snapshot, need)
+    return IpHelper(windows.NAME, windows.IpHelper(), need)
 
 
 def _getifaddrs(plat):

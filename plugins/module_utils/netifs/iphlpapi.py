@@ -5,7 +5,7 @@
 """IP Helper (``iphlpapi.dll``) structures, and pure walkers from the memory the API fills to
 parser records: ``GetAdaptersAddresses`` (``adapters``), ``GetIpForwardTable2``
 (``forward_rows``), ``GetIpInterfaceTable`` (``interface_metrics``), ``GetIfTable2``
-(``if_stats``) and ``GetBestRoute2`` (``mark_best``). Nothing here calls the API: windows.py does.
+(``if_stats``) and ``GetBestRoute2`` (``best_route``). Nothing here calls the API: windows.py does.
 
 Layouts are the Windows SDK's (10.0; ``iptypes.h``, ``netioapi.h``, ``nldef.h``, ``ifdef.h``,
 ``ipifcons.h``, ``ws2def.h``, ``ws2ipdef.h``, ``guiddef.h``; unchanged since the Vista SDK 6.0 that
@@ -535,19 +535,14 @@ def sockaddr_inet(family, packed):
     return out
 
 
-def mark_best(routes, row, source):
-    """Set ``preferred_source`` on the default route records that ``GetBestRoute2`` chose (its
-    ``row``, a MIB_IPFORWARD_ROW2) to its source (``source``, a SOCKADDR_INET): that is how
-    select.best_local puts Windows's own pick first. Returns how many records were marked; none
-    when the best route is not a default route."""
-    family, _packed, plen, gateway = _hop(row, "GetBestRoute2 route")
-    if plen:
-        return 0
-    text = ip_text(_inet(bytes(source), "GetBestRoute2 source").packed)
-    marked = 0
-    for route in routes:
-        if (route["family"], route["destination"], route["interface"], route["gateway"]) == \
-                (family, DEFAULT[family], row.InterfaceIndex, gateway):
-            route["preferred_source"] = text
-            marked += 1
-    return marked
+def best_route(row, source, metrics=None, kinds=None):
+    """``GetBestRoute2``'s answer as ``(route record, lookup)``: its ``row`` (a MIB_IPFORWARD_ROW2,
+    the route Windows matched) read as ``forward_rows`` reads the table's, and the lookup's
+    route-record keys: ``preferred_source`` its ``source`` (a SOCKADDR_INET), ``interface``,
+    ``gateway`` and ``type`` the route's, ``table`` 254."""
+    route = _route(row, metrics or {}, kinds or {})
+    picked = _inet(bytes(source), "GetBestRoute2 source")
+    if picked.family != route["family"]:
+        raise ParseError("GetBestRoute2 source", 0, "an IPv%s source for an IPv%d route" % (picked.family, route["family"]))
+    return route, {"preferred_source": ip_text(picked.packed), "interface": row.InterfaceIndex,
+                   "gateway": route["gateway"], "table": MAIN_TABLE, "type": route["type"]}

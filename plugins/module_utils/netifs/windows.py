@@ -3,7 +3,8 @@
 # BSD 2-Clause License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
 """The Windows backend: one pass over IP Helper (``iphlpapi.dll``, Windows Vista and later) as a
-``snapshot.Snapshot``.
+``snapshot.Snapshot``, and route lookups (``GetBestRoute2``; ``GetBestInterfaceEx`` where that is
+refused) for the destinations asked about.
 
 This is the only module that calls the DLL; what it returns goes through iphlpapi.py's pure
 walkers. Every IP Helper function returns its status: it is read from the return value, never
@@ -16,14 +17,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ctypes
-import socket
 import sys
 from ctypes import POINTER, c_uint16, c_uint32, c_uint64, c_void_p
 
 from . import iphlpapi as ip
 from .errors import ParseError
-from .outbound import PROBES as OUTBOUND_PROBES
-from .routes import DEFAULT
+from .formats import ip_text
 from .snapshot import Snapshot
 
 NAME = "windows_iphlpapi"
@@ -55,10 +54,6 @@ ATTEMPTS = 4  # the adapter list may grow between the call that sizes the buffer
 # ipconfig does not show and that have no IP configuration.
 GAA_FLAGS = ip.GAA_FLAG_INCLUDE_GATEWAYS | ip.GAA_FLAG_SKIP_ANYCAST | ip.GAA_FLAG_SKIP_DNS_SERVER
 FAMILIES = ((4, ip.AF_INET), (6, ip.AF_INET6))
-# What GetBestRoute2 is asked about to learn which default route and source Windows picks: the
-# first outbound probe (a local lookup, nothing is sent; a more specific route for it leaves the
-# defaults unmarked, see iphlpapi.mark_best).
-PROBES = {4: socket.inet_aton(OUTBOUND_PROBES[4][0]), 6: socket.inet_pton(socket.AF_INET6, OUTBOUND_PROBES[6][0])}
 
 _P = POINTER
 PROTOTYPES = (
@@ -68,6 +63,7 @@ PROTOTYPES = (
     ("GetIfTable2", c_uint32, (_P(c_void_p),)),
     ("GetBestRoute2", c_uint32, (c_void_p, c_uint32, c_void_p, _P(ip.SOCKADDR_INET), c_uint32,
                                  _P(ip.MIB_IPFORWARD_ROW2), _P(ip.SOCKADDR_INET))),
+    ("GetBestInterfaceEx", c_uint32, (_P(ip.SOCKADDR_INET), _P(c_uint32))),
     ("FreeMibTable", None, (c_void_p,)),
 )
 
@@ -169,11 +165,11 @@ def _metrics(api, snap, family, af):
         return {}
 
 
-def _family_routes(api, snap, family, af, found):
-    """One family's routes, ranked by route + interface metric; the adapters' gateways as default
-    routes when the forward table cannot be read."""
+def _family_routes(api, snap, family, af, found, metrics):
+    """One family's routes, ranked by route + interface metric (read into ``metrics``); the
+    adapters' gateways as default routes when the forward table cannot be read."""
     gateways, kinds = found
-    metrics = _metrics(api, snap, family, af)
+    metrics.update(_metrics(api, snap, family, af))
     try:
         return _call(api, api.GetIpForwardTable2, (af,),
                      lambda table: ip.forward_rows(table, metrics, kinds, warnings=snap.warnings)) or []
@@ -185,28 +181,9 @@ def _family_routes(api, snap, family, af, found):
     return ip.gateway_routes(fallback)
 
 
-def _best(api, snap, family):
-    """Mark the default route GetBestRoute2 picks with the source it picks (select.best_local
-    then puts that source first)."""
-    row, source = ip.MIB_IPFORWARD_ROW2(), ip.SOCKADDR_INET()
-    dest = ip.sockaddr_inet(family, PROBES[family])
-    status = api.GetBestRoute2(None, 0, None, ctypes.pointer(dest), 0, ctypes.pointer(row), ctypes.pointer(source))
-    if status in NO_ROUTE:
-        return
-    try:
-        if status != NO_ERROR:
-            raise OSError(status_text(status))
-        ip.mark_best(snap.routes, row, source)
-    except (OSError, ParseError) as exc:
-        snap.warnings.append("GetBestRoute2 IPv%d: %s; best_local follows the metrics alone" % (family, exc))
-
-
-def _routes(api, snap, found):
+def _routes(api, snap, found, metrics):
     for family, af in FAMILIES:
-        snap.routes.extend(_family_routes(api, snap, family, af, found))
-    for family, _af in FAMILIES:
-        if any(r["family"] == family and r["destination"] == DEFAULT[family] for r in snap.routes):
-            _best(api, snap, family)
+        snap.routes.extend(_family_routes(api, snap, family, af, found, metrics))
 
 
 def _stats(api, snap):
@@ -220,15 +197,56 @@ def _stats(api, snap):
             link["stats"] = counters[link["index"]]
 
 
+class IpHelper:
+    """IP Helper for one backend: ``snapshot``, then route lookups, whose routes are numbered as
+    the snapshot's (the interface metrics and own addresses it read). ``api``: iphlpapi.dll as
+    ``load()`` gives it (a fake in tests); OSError when the DLL cannot be loaded."""
+
+    refused = None  # the status of the last GetBestRoute2 refused
+
+    def __init__(self, api=None):
+        self.api = api or load()
+        self.metrics = {}  # (family, interface index) -> interface metric
+        self.kinds = {}  # own address text -> route type (iphlpapi.local_kinds)
+
+    def snapshot(self, need):
+        """A ``Snapshot`` of what ``need`` names (``addresses``, ``routes``, ``multicast``,
+        ``stats``; links always); a call that fails is in ``missing``."""
+        snap = Snapshot()
+        found = _adapters(self.api, snap, need)
+        self.kinds = found[1]
+        if "routes" in need:
+            _routes(self.api, snap, found, self.metrics)
+        if "stats" in need:
+            _stats(self.api, snap)
+        return snap
+
+    def best_route(self, family, packed, oif=None):
+        """GetBestRoute2's ``(route record, lookup answer)`` for ``packed`` (through interface
+        ``oif`` when given), or None when the call is refused (another status than an answer or no
+        route). OSError when there is no route; ParseError for an answer that cannot be read."""
+        row, source = ip.MIB_IPFORWARD_ROW2(), ip.SOCKADDR_INET()
+        dest = ip.sockaddr_inet(family, packed)
+        status = self.api.GetBestRoute2(None, oif or 0, None, ctypes.pointer(dest), 0, ctypes.pointer(row),
+                                        ctypes.pointer(source))
+        if status == NO_ERROR:
+            return ip.best_route(row, source, self.metrics, self.kinds)
+        if status in NO_ROUTE:
+            raise OSError("GetBestRoute2 %s: no route, %s" % (ip_text(packed), status_text(status)))
+        self.refused = status_text(status)
+        return None
+
+    def best_interface(self, family, packed):
+        """GetBestInterfaceEx's interface index for ``packed``; OSError naming both refusals."""
+        index, dest = c_uint32(), ip.sockaddr_inet(family, packed)
+        status = self.api.GetBestInterfaceEx(ctypes.pointer(dest), ctypes.pointer(index))
+        if status != NO_ERROR:
+            raise OSError("%s: GetBestRoute2 refused, %s; GetBestInterfaceEx %s" % (
+                ip_text(packed), self.refused, "no route, %s" % status_text(status) if status in NO_ROUTE
+                else status_text(status)))
+        return index.value
+
+
 def snapshot(need, api=None):
-    """A ``Snapshot`` of what ``need`` names (``addresses``, ``routes``, ``multicast``, ``stats``;
-    links always). ``api``: iphlpapi.dll as ``load()`` gives it (a fake in tests). Raises OSError
-    when the DLL cannot be loaded; a call that fails is in ``missing``."""
-    api = api or load()
-    snap = Snapshot()
-    found = _adapters(api, snap, need)
-    if "routes" in need:
-        _routes(api, snap, found)
-    if "stats" in need:
-        _stats(api, snap)
-    return snap
+    """``IpHelper(api).snapshot(need)``: a Snapshot of what ``need`` names."""
+    return IpHelper(api).snapshot(need)

@@ -380,14 +380,27 @@ def test_best_local_follows_the_lower_effective_metric(arena):
     assert by_address(interfaces["Ethernet 2"]["addresses"])["fe80::215:5dff:fe01:203"]["zone"] == "Ethernet 2"
 
 
-def test_mark_best_puts_windows_pick_first(arena):
-    snap = host_snapshot(arena)
+def test_best_route_is_the_row_as_the_table_reads_it(arena):
+    """GetBestRoute2's row and source: the route record the forward table gives for the same row
+    (so that gateways[] and routes[] know it as the one the lookup took), and the lookup's keys."""
+    metrics, kinds = {(4, 9): 10}, {"10.0.0.5": "local"}
+    row = b.route("0.0.0.0", 0, 9, "10.0.0.1", metric=25)
+    route, lookup = ip.best_route(row, b.inet("10.0.0.5"), metrics, kinds)
+    assert route == ip.forward_rows(b.table(arena, ip.MIB_IPFORWARD_TABLE2, [row]), metrics, kinds)[0]
+    assert (route["destination"], route["metric"], route["gateway"]) == ("0.0.0.0/0", 35, "10.0.0.1")
+    assert lookup == {"preferred_source": "10.0.0.5", "interface": 9, "gateway": "10.0.0.1", "table": 254,
+                      "type": "unicast"}
+    on_link = ip.best_route(b.route("2001:db8:1::", 64, 7), b.inet("2001:db8:1::10"))[1]
+    assert (on_link["gateway"], on_link["preferred_source"], on_link["interface"]) == (None, "2001:db8:1::10", 7)
+    own = ip.best_route(b.route("10.0.0.5", 32, 9), b.inet("10.0.0.5"), metrics, kinds)[1]
+    assert own["type"] == "local"
+
+
+@pytest.mark.parametrize("source, words", [("2001:db8::1", "an IPv6 source for an IPv4 route"), (None, "family 0")])
+def test_best_route_with_a_source_that_cannot_be_its_own(source, words):
     row = b.route("0.0.0.0", 0, 9, "10.0.0.1")
-    assert ip.mark_best(snap.routes, row, b.inet("10.0.0.5")) == 1
-    marked = [r for r in snap.routes if r["preferred_source"]]
-    assert [(r["interface"], r["preferred_source"]) for r in marked] == [(9, "10.0.0.5")]
-    # Not a default route: nothing to mark.
-    assert ip.mark_best(snap.routes, b.route("10.0.0.0", 8, 9), b.inet("10.0.0.5")) == 0
+    with pytest.raises(ParseError, match=words):
+        ip.best_route(row, b.inet(source) if source else ip.SOCKADDR_INET())
 
 
 # Property tests: random field values give records or a ParseError, never another exception.

@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ctypes
+import socket
 import sys
 
 import pytest
@@ -26,10 +27,12 @@ ALL = {"addresses", "routes", "multicast", "stats"}
 class FakeApi:
     """iphlpapi.dll's functions used by windows.py, over memory built by iphlpbuild.
 
-    ``status``: {function name or (name, family): status to return instead of answering}.
+    ``status``: {function name or (name, family): status to return instead of answering};
+    ``best``: GetBestRoute2's answers {family, or (family, interface index): (row, source text)},
+    ERROR_NETWORK_UNREACHABLE for the others; ``interface``: GetBestInterfaceEx's {family: index}.
     """
 
-    def __init__(self, status=None, best=None):
+    def __init__(self, status=None, best=None, interface=None):
         self.status = status or {}
         self.arena = b.Arena(1 << 17)
         self.tables = {("GetIpForwardTable2", ip.AF_INET): b.routes_table(self.arena, 4),
@@ -40,7 +43,10 @@ class FakeApi:
         scratch = b.Arena()
         b.gaa_buffer(scratch)
         self.needed = scratch.used
-        self.best = best if best is not None else {4: (b.route("0.0.0.0", 0, 7, "192.168.1.1"), "192.168.1.10")}
+        self.best = best if best is not None else {4: (b.route("0.0.0.0", 0, 7, "192.168.1.1", protocol=3), "192.168.1.10"),
+                                                   6: (b.route("::", 0, 7, "fe80::1", metric=256, protocol=4), "2001:db8:1::10")}
+        self.interface = interface or {}
+        self.oifs = []
         self.calls = []
         self.freed = []
 
@@ -78,14 +84,26 @@ class FakeApi:
         return self._table(("GetIfTable2",), out)
 
     def GetBestRoute2(self, luid, index, source, dest, options, row, best_source):  # pylint: disable=invalid-name
-        assert (luid, index, source, options) == (None, 0, None, 0)
+        assert (luid, source, options) == (None, None, 0)
         family = ip.FAMILY[dest.contents.si_family]
+        self.oifs.append(index)
         status = self._answer("GetBestRoute2", family)
         if status is not None:
             return status
-        if family not in self.best:
+        found = self.best.get((family, index), self.best.get(family) if not index else None)
+        if found is None:
             return windows.ERROR_NETWORK_UNREACHABLE
-        row[0], best_source[0] = self.best[family][0], b.inet(self.best[family][1])
+        row[0], best_source[0] = found[0], b.inet(found[1])
+        return windows.NO_ERROR
+
+    def GetBestInterfaceEx(self, dest, index):  # pylint: disable=invalid-name
+        family = ip.FAMILY[dest.contents.si_family]
+        status = self._answer("GetBestInterfaceEx", family)
+        if status is not None:
+            return status
+        if family not in self.interface:
+            return windows.ERROR_NETWORK_UNREACHABLE
+        index[0] = self.interface[family]
         return windows.NO_ERROR
 
     def FreeMibTable(self, table):  # pylint: disable=invalid-name
@@ -149,7 +167,8 @@ def test_snapshot_of_a_host():
     assert len(snap.addresses) == 9 and len(snap.multicast) == 3
     assert snap.links[0]["stats"]["rx_bytes"] == 99 and "stats" not in snap.links[1]
     defaults = [r for r in snap.routes if r["destination"] == "0.0.0.0/0"]
-    assert [(r["interface"], r["metric"], r["preferred_source"]) for r in defaults] == [(7, 25, "192.168.1.10"), (9, 35, None)]
+    assert [(r["interface"], r["metric"], r["preferred_source"]) for r in defaults] == [(7, 25, None), (9, 35, None)]
+    assert "GetBestRoute2" not in [call[0] for call in api.calls]  # asked per destination, not here
     assert sorted(api.freed) == sorted(api.tables.values())
     flags = api.calls[0][1]
     assert flags & ip.GAA_FLAG_INCLUDE_GATEWAYS and not flags & ip.GAA_FLAG_SKIP_MULTICAST
@@ -211,11 +230,76 @@ def test_stats_denied():
     assert snap.missing == [{"subset": "stats", "family": None, "reason": "GetIfTable2: status (1234)"}]
 
 
-def test_best_route_failures():
-    snap = windows.snapshot(ALL, FakeApi(best={}))  # unreachable: nothing to mark, nothing to say
-    assert snap.warnings == [] and not any(r["preferred_source"] for r in snap.routes)
-    snap = windows.snapshot(ALL, FakeApi({"GetBestRoute2": windows.ERROR_INVALID_PARAMETER}))
-    assert [w for w in snap.warnings if w.startswith("GetBestRoute2 IPv4: ERROR_INVALID_PARAMETER")]
+def helper_backend(api, need=frozenset(("addresses", "routes", "outbound"))):
+    from netifs import backends
+    return backends.IpHelper(windows.NAME, windows.IpHelper(api), need)
+
+
+def scripted_udp(monkeypatch, source):
+    from netifs import backends
+    asked = []
+
+    def lookup(self, family, packed, oif):
+        asked.append((family, oif))
+        return {"preferred_source": source, "interface": self.owner.get(source), "gateway": None, "table": None,
+                "type": None}
+    monkeypatch.setattr(backends.UdpLookup, "lookup", lookup)
+    return asked
+
+
+def test_lookup_and_match_are_get_best_route2s(monkeypatch):
+    """The route Windows matched and the source it picks; match gives the route record the
+    snapshot's forward table has for it (its metric with the interface's)."""
+    asked = scripted_udp(monkeypatch, "10.0.0.5")
+    api = FakeApi(best={4: (b.route("0.0.0.0", 0, 7, "192.168.1.1", protocol=3), "192.168.1.10"),
+                        (4, 9): (b.route("0.0.0.0", 0, 9, "10.0.0.1", protocol=3), "10.0.0.5")})
+    with helper_backend(api) as backend:
+        eight = socket.inet_aton("8.8.8.8")
+        assert backend.lookup(4, eight, None) == {"preferred_source": "192.168.1.10", "interface": 7,
+                                                  "gateway": "192.168.1.1", "table": 254, "type": "unicast"}
+        route, objects = backend.match(4, eight)
+        assert objects is None and route == next(r for r in backend.snap.routes if r["destination"] == "0.0.0.0/0")
+        assert backend.lookup(4, eight, 9)["preferred_source"] == "10.0.0.5" and api.oifs == [0, 0, 9]
+        assert asked == []
+
+
+def test_no_route(monkeypatch):
+    with helper_backend(FakeApi(best={})) as backend:
+        with pytest.raises(OSError, match=r"GetBestRoute2 8\.8\.8\.8: no route, ERROR_NETWORK_UNREACHABLE \(1231\)"):
+            backend.lookup(4, socket.inet_aton("8.8.8.8"), None)
+        assert backend.match(4, socket.inet_aton("8.8.8.8")) is None
+
+
+def test_refused_get_best_route2_falls_back_to_get_best_interface_ex(monkeypatch):
+    """The interface from GetBestInterfaceEx, the source from a connected UDP socket, the route
+    from the tables (match tells nothing)."""
+    asked = scripted_udp(monkeypatch, "10.0.0.5")
+    api = FakeApi({"GetBestRoute2": windows.ERROR_ACCESS_DENIED}, interface={4: 9})
+    with helper_backend(api) as backend:
+        assert backend.lookup(4, socket.inet_aton("8.8.8.8"), None) == {
+            "preferred_source": "10.0.0.5", "interface": 9, "gateway": None, "table": None, "type": None}
+        assert backend.match(4, socket.inet_aton("8.8.8.8")) is None and asked == [(4, None)]
+
+
+@pytest.mark.parametrize("status, words", [(windows.ERROR_INVALID_PARAMETER, "GetBestInterfaceEx ERROR_INVALID_PARAMETER (87)"),
+                                           (None, "GetBestInterfaceEx no route, ERROR_NETWORK_UNREACHABLE (1231)")])
+def test_both_refused(monkeypatch, status, words):
+    scripted_udp(monkeypatch, "10.0.0.5")
+    refusals = {"GetBestRoute2": windows.ERROR_ACCESS_DENIED}
+    if status is not None:
+        refusals["GetBestInterfaceEx"] = status
+    with helper_backend(FakeApi(refusals)) as backend:
+        with pytest.raises(OSError) as caught:
+            backend.lookup(4, socket.inet_aton("8.8.8.8"), None)
+    assert str(caught.value) == "8.8.8.8: GetBestRoute2 refused, ERROR_ACCESS_DENIED (5); " + words
+
+
+def test_an_answer_that_cannot_be_read_is_a_parse_error():
+    api = FakeApi(best={4: (b.route("0.0.0.0", 0, 7, "192.168.1.1"), "2001:db8::1")})
+    with helper_backend(api) as backend:
+        with pytest.raises(ParseError, match="an IPv6 source for an IPv4 route"):
+            backend.lookup(4, socket.inet_aton("8.8.8.8"), None)
+        assert backend.match(4, socket.inet_aton("8.8.8.8")) is None
 
 
 def test_free_mib_table_even_when_the_walk_fails():
@@ -244,25 +328,47 @@ def test_malformed_adapter_list_is_missing():
 
 
 def test_the_chooser_gathers_a_windows_host_through_it(monkeypatch):
-    """facts.gather on Windows: windows_iphlpapi, built once; the probes' source (a connected UDP
-    socket, scripted here) leads best_local, the route and gateway come from the tables, and
-    missing says so."""
+    """facts.gather on Windows: windows_iphlpapi, built once; each probe asked with GetBestRoute2,
+    whose route and source make the way out (nothing from the tables, nothing in missing)."""
     from netifs import backends, facts
     monkeypatch.setattr(backends.sys, "platform", "win32")
     monkeypatch.setattr(windows, "load", FakeApi)
-    asked = []
-
-    def lookup(self, family, packed, oif):
-        asked.append(family)
-        if family == 6:
-            raise OSError(10051, "unreachable")
-        return {"preferred_source": "192.168.1.10", "interface": 7, "gateway": None, "table": None, "type": None}
-    monkeypatch.setattr(backends.UdpLookup, "lookup", lookup)
-    got = facts.gather(["interfaces", "addresses", "routes", "best_local"])
-    assert got["backend"] == "windows_iphlpapi"
+    asked = scripted_udp(monkeypatch, "10.0.0.5")
+    got = facts.gather(["interfaces", "addresses", "routes", "gateways", "best_local"], destinations=["10.0.0.9"])
+    assert (got["backend"], got["missing"], asked) == ("windows_iphlpapi", [], [])
     assert got["best_local"]["ipv4"][0] == {"address": "192.168.1.10", "prefixlen": 24, "interface": "Ethernet 2"}
-    assert (got["default_ipv4"]["gateway"], got["default_ipv6"]) == ("192.168.1.1", {})
-    assert asked.count(4) == 5 and [(m["subset"], m["family"]) for m in got["missing"]] == [("best_local", 4)]
+    v4, v6 = got["default_ipv4"], got["default_ipv6"]
+    assert (v4["gateway"], v4["interface"], v4["route"]["metric"]) == ("192.168.1.1", "Ethernet 2", 25)
+    assert (v6["address"], v6["gateway"], v6["route"]["destination"]) == ("2001:db8:1::10", "fe80::1", "::/0")
+    assert sorted((g["address"], g["default"]) for g in got["gateways"]) == [
+        ("10.0.0.1", False), ("192.168.1.1", True), ("fe80::1", True)]
+    entry = got["sources"][0]  # the fake's one IPv4 answer: its default route
+    assert (entry["source"], entry["interface"], entry["gateway"], entry["table"], entry["error"]) == (
+        "192.168.1.10", "Ethernet 2", "192.168.1.1", 254, None)
+
+
+def test_the_chooser_without_a_route(monkeypatch):
+    """No route for any probe or destination: no way out, each entry saying why, nothing missing."""
+    from netifs import backends, facts
+    monkeypatch.setattr(backends.sys, "platform", "win32")
+    monkeypatch.setattr(windows, "load", lambda: FakeApi(best={}))
+    got = facts.gather(["best_local"], destinations=["10.0.0.9"])
+    assert (got["default_ipv4"], got["default_ipv6"], got["missing"]) == ({}, {}, [])
+    assert got["sources"][0]["error"] == "GetBestRoute2 10.0.0.9: no route, ERROR_NETWORK_UNREACHABLE (1231)"
+
+
+def test_the_chooser_where_get_best_route2_is_refused(monkeypatch):
+    """The way out from GetBestInterfaceEx and a connected UDP socket, the route from the tables:
+    missing says so, per family."""
+    from netifs import backends, facts
+    monkeypatch.setattr(backends.sys, "platform", "win32")
+    monkeypatch.setattr(windows, "load", lambda: FakeApi({"GetBestRoute2": windows.ERROR_ACCESS_DENIED},
+                                                         interface={4: 7, 6: 7}))
+    scripted_udp(monkeypatch, "192.168.1.10")
+    got = facts.gather(["interfaces", "addresses", "routes", "best_local"])
+    assert (got["default_ipv4"]["gateway"], got["default_ipv4"]["interface"]) == ("192.168.1.1", "Ethernet 2")
+    assert [(m["subset"], m["family"]) for m in got["missing"]] == [("best_local", 4), ("best_local", 6)]
+    assert "windows_iphlpapi does not tell which route a lookup takes" in got["missing"][0]["reason"]
 
 
 def test_the_chooser_off_windows_gives_the_reason(monkeypatch):
