@@ -19,7 +19,8 @@ import socket
 import sys
 
 from . import sockaddr
-from .errors import ParseError
+from .errors import NetifsError
+from .routes import REJECT_TYPES
 
 _AF = {4: socket.AF_INET, 6: socket.AF_INET6}
 # What a backend without a route lookup reads besides what was asked: the addresses (an answer
@@ -125,15 +126,39 @@ class OnePass(UdpLookup):
         return make(self.snap, True)
 
 
-class RouteSocket(OnePass):
+class _Recall:
+    """The answer of a backend's last lookup, which outbound asks ``match`` about next: kept for
+    that one call (the model resolves the route record it gives in place)."""
+
+    _last = None  # (family, packed, answer)
+
+    def _keep(self, family, packed, answer):
+        self._last = (family, packed, answer)
+
+    def _recall(self, family, packed, ask):
+        """The kept answer for ``packed``, else ``ask(family, packed)``'s; None when that fails."""
+        last, self._last = self._last, None
+        if last is not None and last[:2] == (family, packed):
+            return last[2]
+        try:
+            return ask(family, packed)
+        except (OSError, NetifsError):
+            return None
+
+
+def _no_way_out(route):
+    """A lookup that ends on a rejecting route: its table and type, and no source, interface or
+    gateway (FreeBSD reports them through lo0 and 127.0.0.1)."""
+    return {"preferred_source": None, "interface": None, "gateway": None, "table": route["table"], "type": route["type"]}
+
+
+class RouteSocket(_Recall, OnePass):
     """BSD and macOS: the sysctl tables read once, and each destination asked with ``RTM_GET`` on a
     routing socket (bsd.Router), which answers with the route it matched. The source is the
     route's interface address (RTA_IFA) for IPv4, which is what the stack takes; for IPv6 the
     stack picks among the interface's addresses (RFC 6724), so a connected UDP socket asks it,
     RTA_IFA standing in only where that connect fails. Without a routing socket, every lookup is
     the UDP socket's and the route the tables' (a warning says why)."""
-
-    _last = None  # (family, packed, answer) of the last lookup, which outbound asks match about next
 
     def __init__(self, name, take, need, open_router):
         OnePass.__init__(self, name, take, need)
@@ -152,7 +177,7 @@ class RouteSocket(OnePass):
         if self.router is None:
             return UdpLookup.lookup(self, family, packed, oif)
         answer = self.router.ask(family, packed, oif)
-        self._last = None if oif else (family, packed, answer)
+        self._keep(family, packed, None if oif else answer)
         found = dict(answer["lookup"])
         if found["interface"] is not None and (family == 6 or found["preferred_source"] is None):
             try:
@@ -163,17 +188,8 @@ class RouteSocket(OnePass):
 
     def match(self, family, packed):
         """The route the kernel matched (its one next hop: with several, RTM_GET names the first)."""
-        if self.router is None:
-            return None
-        last, self._last = self._last, None  # once: the model resolves the record in place
-        if last is not None and last[:2] == (family, packed):
-            answer = last[2]
-        else:
-            try:
-                answer = self.router.ask(family, packed)
-            except (OSError, ParseError):
-                return None
-        return None if answer["route"] is None else (answer["route"], None)
+        answer = self._recall(family, packed, self.router.ask) if self.router is not None else None
+        return None if answer is None or answer["route"] is None else (answer["route"], None)
 
 
 class IpHelper(OnePass):
@@ -196,14 +212,16 @@ class IpHelper(OnePass):
     def match(self, family, packed):
         try:
             best = self.helper.best_route(family, packed)
-        except (OSError, ParseError):
+        except (OSError, NetifsError):
             return None
         return None if best is None else (best[0], None)
 
 
-class FreeBSDNetlink(_Socketed, UdpLookup):
-    """FreeBSD 13.2+ rtnetlink: Linux's snapshot and retries over FreeBSD's dialect. Its route
-    lookup is not used yet, so sources are asked as by the one-pass backends."""
+class FreeBSDNetlink(_Recall, _Socketed, UdpLookup):
+    """FreeBSD 13.2+ rtnetlink: Linux's snapshot and retries over FreeBSD's dialect, and each
+    destination asked with FreeBSD's RTM_GETROUTE (freebsd_netlink.route_get), which answers with
+    the route it matched but no source: the source is a connected UDP socket's. A lookup through
+    an interface (``oif``, which FreeBSD's lookup does not take) is the UDP socket's alone."""
 
     def __init__(self, need):
         from . import freebsd_netlink, linux
@@ -217,6 +235,23 @@ class FreeBSDNetlink(_Socketed, UdpLookup):
             self.remember(snap, self.asked)
             return make(snap, lenient)
         return self.linux.snapshot(self.conn, self.need, make_remembered, take=self.dialect.take)
+
+    def lookup(self, family, packed, oif):
+        if oif:
+            return UdpLookup.lookup(self, family, packed, oif)
+        route = self.dialect.route_get(self.conn, family, packed)
+        self._keep(family, packed, route)
+        if route["type"] in REJECT_TYPES:
+            return _no_way_out(route)
+        return {"preferred_source": UdpLookup.lookup(self, family, packed, None)["preferred_source"],
+                "interface": route["interface"], "gateway": route["gateway"], "table": route["table"],
+                "type": route["type"]}
+
+    def match(self, family, packed):
+        """The route FreeBSD matched, with the one next hop it picks of a group; None for one that
+        names a nexthop object (the tables then tell)."""
+        route = self._recall(family, packed, lambda f, p: self.dialect.route_get(self.conn, f, p))
+        return None if route is None or route["nexthop_id"] is not None else (route, None)
 
 
 # The openers import their backend when called, so that a host whose native API opens loads

@@ -34,6 +34,11 @@ The differences, and what is done with each:
   0), ``RTA_PREFSRC``, ``RTA_PREF``, IPv4 lifetimes; ``IFLA_STATS64`` has 24 counters.
 * No ``RTM_GETMULTICAST``: multicast memberships are reported missing (the routing socket's
   ``NET_RT_IFMALIST`` sysctl has them; that is the routing-socket backend's).
+* Route lookups: ``RTM_GETROUTE`` for one destination (``handle_rtm_getroute``) answers in fib 0
+  with the matched route as the dump writes it, but with the one next hop ``nhop_select_func(nh,
+  0)`` picks of a group, and without a source (no ``RTA_PREFSRC``); it reads neither the RTM_F_*
+  flags nor ``RTA_OIF``, and answers ESRCH when nothing matches. Rejecting routes are answers
+  (``blackhole``, or ``prohibit`` for RTF_REJECT).
 * No ``RTM_GETRULE``: FreeBSD's routing has no policy rules (a process's or socket's fib is chosen
   by ``setfib(2)``/``SO_SETFIB`` or a firewall rule): ``rules`` are reported missing.
 * The socket: ``AF_NETLINK`` is 38. Python before 3.13 has no constant and cannot pack FreeBSD's
@@ -47,10 +52,12 @@ The differences, and what is done with each:
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import errno
 import socket
 
 from . import addresses, linux, links, nexthops, routes, rtnetlink as rt
-from .formats import flag_names, mac_text
+from .errors import NetlinkError
+from .formats import flag_names, ip_text, mac_text
 from .netlink import Conn, attr_map, u32
 
 NAME = "freebsd_rtnetlink"
@@ -60,6 +67,7 @@ AF_NETLINK = 38
 AF_INET = 2
 AF_INET6 = 28
 FAMILY = {AF_INET: 4, AF_INET6: 6}
+AF_OF = {4: AF_INET, 6: AF_INET6}
 FAMILIES = ((AF_INET, 4), (AF_INET6, 6))
 NETLINK_ROUTE = 0
 
@@ -188,6 +196,24 @@ FREEBSD = linux.Dialect(FAMILIES, lambda need: rt.IFINFOMSG.pack(rt.AF_UNSPEC, 0
 def take(conn, need):
     """One snapshot over ``conn`` (``linux.snapshot``'s ``take``)."""
     return linux._take(conn, need, FREEBSD)
+
+
+def _route_answer(_mtype, buf, start, stop):
+    return parse_route(buf, start, stop)
+
+
+def route_get(conn, family, packed):
+    """FreeBSD's RTM_GETROUTE for one destination, in fib 0 (rt.c ``handle_rtm_getroute``: no
+    RTA_TABLE asks fib 0; RTM_F_* flags and RTA_OIF are not read): the route its longest match
+    found, as the dump has it but with the one next hop ``nhop_select_func`` picks of a group, and
+    no source (no RTA_PREFSRC). A reject route is an answer (blackhole, or prohibit for
+    RTF_REJECT). OSError when there is no route (ESRCH), NetlinkError for another refusal."""
+    try:
+        return conn.request(rt.RTM_GETROUTE, rt.route_get(AF_OF[family], packed), _route_answer, "route lookup")
+    except NetlinkError as exc:
+        if exc.errno != errno.ESRCH:
+            raise
+        raise OSError(errno.ESRCH, "RTM_GETROUTE %s: no route (ESRCH)" % ip_text(packed))
 
 
 def open_conn():

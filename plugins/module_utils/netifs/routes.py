@@ -34,6 +34,8 @@ RTVIA_FAMILY = struct.Struct("=H")
 ROUTE_TYPES = ("unspec", "unicast", "local", "broadcast", "anycast", "multicast", "blackhole",
                "unreachable", "prohibit", "throw", "nat", "xresolve")
 FORWARDING_TYPES = frozenset(("unicast", "local", "broadcast", "anycast", "multicast"))
+# Route types that answer a lookup with "no": the destination cannot be reached through them.
+REJECT_TYPES = frozenset(("blackhole", "unreachable", "prohibit", "throw"))
 PROTOCOLS = {
     0: "unspec", 1: "redirect", 2: "kernel", 3: "boot", 4: "static", 8: "gated", 9: "ra",
     10: "mrt", 11: "zebra", 12: "bird", 13: "dnrouted", 14: "xorp", 15: "ntk", 16: "dhcp",

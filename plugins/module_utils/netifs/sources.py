@@ -20,9 +20,8 @@ import socket
 from . import backends
 from .errors import NetlinkError, ParseError
 from .formats import name_text
+from .routes import REJECT_TYPES
 
-# Route types that answer a lookup with "no": the destination cannot be reached through them.
-REJECT_TYPES = frozenset(("blackhole", "unreachable", "prohibit", "throw"))
 # Linux answers a lookup that ends on a rejecting route with that type's errno (fib_props in
 # net/ipv4/fib_semantics.c; IPv6 the same), also under RTM_F_FIB_MATCH. A throw that no later
 # table catches ends as no route at all does, in ENETUNREACH: that one is told from the tables.

@@ -435,10 +435,28 @@ def test_dialect_skips_no_table():
     assert linux.LINUX.families == ((netlink.socket.AF_INET, 4), (netlink.socket.AF_INET6, 6))
 
 
-def test_the_chooser_gathers_a_freebsd_host_through_it(freebsd_conn, monkeypatch):
-    """facts.gather on FreeBSD: freebsd_rtnetlink first; the default routes' sources and the
-    destinations are the kernel's answers (a connected UDP socket, scripted here)."""
-    monkeypatch.setattr(backends.sys, "platform", "freebsd14")
+# --- route lookups (RTM_GETROUTE for one destination) ----------------------------------------------
+
+def freebsd_lookup(payload):
+    """FreeBSD's handle_rtm_getroute over the fake kernel's table: fib 0's longest match, as
+    dump_px() writes it with the one next hop picked of the default route's group; ESRCH for
+    none. 203.0.113.0/24 is a blackhole, 10.0.0.0/8 names a user nexthop object."""
+    family, dst_len = payload[0], payload[1]
+    dst = payload[nl.RTMSG.size + 4:nl.RTMSG.size + 4 + dst_len // 8]  # RTA_DST, the request's one attribute
+    assert dst_len == (32 if family == nl.AF_INET else 128)
+    if family == nl.FBSD_AF_INET6:
+        return nl.RTM_NEWROUTE, nl.fbsd_route(family, "::", 0, 0, *nh_attrs("fe80::1"))
+    if dst[0] == 203:
+        return nl.RTM_NEWROUTE, nl.fbsd_route(family, "203.0.113.0", 24, 0, *nh_attrs(oif=2), rtype=nl.RTN_BLACKHOLE)
+    if dst[0] == 10:
+        attrs = nh_attrs("192.0.2.9", 1, 7, nl.RTF_UP | nl.RTF_GATEWAY, nl.attr(nl.RTA_NH_ID, nl.u32(101)))
+        return nl.RTM_NEWROUTE, nl.fbsd_route(family, "10.0.0.0", 8, 0, *attrs)
+    if dst[0] == 198:
+        return errno.ESRCH
+    return nl.RTM_NEWROUTE, nl.fbsd_route(family, "0.0.0.0", 0, 0, *nh_attrs("192.0.2.2"))
+
+
+def scripted_udp(monkeypatch):
     asked = []
 
     def lookup(self, family, packed, oif):
@@ -446,11 +464,78 @@ def test_the_chooser_gathers_a_freebsd_host_through_it(freebsd_conn, monkeypatch
         return {"preferred_source": "192.0.2.10" if family == 4 else "2001:db8::10", "interface": 1,
                 "gateway": None, "table": None, "type": None}
     monkeypatch.setattr(backends.UdpLookup, "lookup", lookup)
-    got = bounded(lambda: facts.gather(["interfaces", "addresses", "routes", "best_local"],
-                                       destinations=["198.51.100.7"]))
-    assert (got["backend"], got["warnings"]) == ("freebsd_rtnetlink", [])
+    return asked
+
+
+@pytest.fixture
+def lookup_conn(freebsd_conn):
+    k, sock, created = freebsd_conn
+    k.lookup = freebsd_lookup
+    return k, sock, created
+
+
+def test_route_get_asks_fib0_with_freebsds_family(lookup_conn):
+    k, _sock, _created = lookup_conn
+    with fb.open_conn() as conn:
+        v4 = bounded(lambda: fb.route_get(conn, 4, bytes((8, 8, 8, 8))))
+        v6 = bounded(lambda: fb.route_get(conn, 6, bytes(15) + b"\1"))
+        with pytest.raises(OSError, match=r"RTM_GETROUTE 198\.51\.100\.7: no route \(ESRCH\)") as caught:
+            bounded(lambda: fb.route_get(conn, 4, bytes((198, 51, 100, 7))))
+    assert caught.value.errno == errno.ESRCH
+    assert k.requests == [(nl.RTM_GETROUTE, nl.AF_INET), (nl.RTM_GETROUTE, nl.FBSD_AF_INET6), (nl.RTM_GETROUTE, nl.AF_INET)]
+    assert [p[:2] for p in k.payloads] == [bytes((nl.AF_INET, 32)), bytes((nl.FBSD_AF_INET6, 128)), bytes((nl.AF_INET, 32))]
+    assert (v4["destination"], v4["table"], v4["gateway"], v4["interface"]) == ("0.0.0.0/0", 254, "192.0.2.2", 1)
+    assert (v6["family"], v6["gateway"]) == (6, "fe80::1")
+
+
+def test_route_get_other_refusals_stay_netlink_errors(lookup_conn):
+    k, _sock, _created = lookup_conn
+    k.lookup = lambda payload: errno.EAFNOSUPPORT
+    with fb.open_conn() as conn:
+        with pytest.raises(netlink.NetlinkError) as caught:
+            bounded(lambda: fb.route_get(conn, 4, bytes((8, 8, 8, 8))))
+    assert caught.value.errno == errno.EAFNOSUPPORT
+
+
+def test_the_backends_lookup_and_match(lookup_conn, monkeypatch):
+    """The route, gateway, interface and table from the kernel, the source from a UDP socket; match
+    the route the lookup found (not asked again); a blackhole is no way out; a route naming a
+    nexthop object, and a lookup through an interface, are left to the tables and the UDP socket."""
+    k, _sock, _created = lookup_conn
+    asked = scripted_udp(monkeypatch)
+    with backends.FreeBSDNetlink(frozenset(["addresses", "routes", "outbound"])) as backend:
+        eight = bytes((8, 8, 8, 8))
+        assert bounded(lambda: backend.lookup(4, eight, None)) == {
+            "preferred_source": "192.0.2.10", "interface": 1, "gateway": "192.0.2.2", "table": 254, "type": "unicast"}
+        route, objects = backend.match(4, eight)
+        assert (route["destination"], route["nexthops"][0]["gateway"], objects) == ("0.0.0.0/0", "192.0.2.2", None)
+        assert k.requests.count((nl.RTM_GETROUTE, nl.AF_INET)) == 1
+        assert bounded(lambda: backend.lookup(4, bytes((203, 0, 113, 5)), None)) == {
+            "preferred_source": None, "interface": None, "gateway": None, "table": 254, "type": "blackhole"}
+        assert asked == [(4, None)]
+        assert bounded(lambda: backend.lookup(4, bytes((10, 1, 2, 3)), None))["gateway"] == "192.0.2.9"
+        assert backend.match(4, bytes((10, 1, 2, 3))) is None
+        assert backend.lookup(6, bytes(15) + b"\1", 1)["preferred_source"] == "2001:db8::10"
+        assert asked[-1] == (6, 1) and k.requests.count((nl.RTM_GETROUTE, nl.FBSD_AF_INET6)) == 0
+
+
+def test_the_chooser_gathers_a_freebsd_host_through_it(lookup_conn, monkeypatch):
+    """facts.gather on FreeBSD: freebsd_rtnetlink first; each probe asked with RTM_GETROUTE, the
+    route it matched the kernel's (nothing from the tables, nothing missing), the sources a
+    connected UDP socket's (scripted here)."""
+    monkeypatch.setattr(backends.sys, "platform", "freebsd14")
+    asked = scripted_udp(monkeypatch)
+    got = bounded(lambda: facts.gather(["interfaces", "addresses", "routes", "gateways", "best_local"],
+                                       destinations=["198.51.100.7", "192.0.2.77"]))
+    assert (got["backend"], got["warnings"], got["missing"]) == ("freebsd_rtnetlink", [], [])
     assert sorted(got["interfaces"]) == ["em0", "lo0"]
+    v4 = got["default_ipv4"]
+    assert (v4["address"], v4["gateway"], v4["interface"], v4["route"]["destination"]) == (
+        "192.0.2.10", "192.0.2.2", "em0", "0.0.0.0/0")
     assert got["best_local"]["ipv4"][0]["address"] == "192.0.2.10"
-    assert [(s["source"], s["interface"]) for s in got["sources"]] == [("192.0.2.10", "em0")]
-    assert asked.count((4, None)) == 6 and asked.count((6, None)) == 5  # the probes, then the destination
-    assert [m["subset"] for m in got["missing"]] == ["best_local", "best_local"]  # the route: from the tables
+    # The dump's fib-0 default (a group of 192.0.2.1 and .2) is the route the lookups matched.
+    assert sorted((g["address"], g["table"], g["default"]) for g in got["gateways"] if g["family"] == 4) == [
+        ("192.0.2.1", 254, True), ("192.0.2.2", 254, True), ("198.51.100.1", 1, False)]
+    assert got["sources"][0]["error"] == "[Errno 3] RTM_GETROUTE 198.51.100.7: no route (ESRCH)"
+    assert (got["sources"][1]["source"], got["sources"][1]["gateway"]) == ("192.0.2.10", "192.0.2.2")
+    assert asked.count((4, None)) == 6 and asked.count((6, None)) == 5  # the probes, then one destination
