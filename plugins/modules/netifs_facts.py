@@ -424,7 +424,8 @@ ansible_facts:
         default_ipv4:
           description:
             - The keys of C(ansible_default_ipv4), from the kernel's own route lookup (on Linux
-              C(RTM_GETROUTE), C(ip rule) policy included) of five public probe destinations
+              C(RTM_GETROUTE), C(ip rule) policy included; C(RTM_GET) on the routing socket of BSD and
+              macOS, FreeBSD's C(RTM_GETROUTE), C(GetBestRoute2) on Windows) of five public probe destinations
               (V(8.8.8.8), V(1.1.1.1), V(94.140.14.14), V(149.112.112.112), V(208.67.222.222); nothing is
               sent to them). The probes are grouped by the way they leave (type, table and next hops), and
               the first probe of the largest group gives C(interface), C(gateway) and C(address) (the
@@ -484,8 +485,9 @@ ansible_facts:
               resolved to), C(family), C(source), C(interface), C(gateway), C(table), C(type) and C(error)
               (V(null) on success).
             - A lookup that ends on a rejecting route is an answer too, with C(error) set and C(type) the
-              route's (the kernel tells it by errno, C(EINVAL) blackhole, C(EHOSTUNREACH) unreachable,
-              C(EACCES) prohibit; C(table) from the gathered tables, V(null) when they were not gathered).
+              route's (Linux tells it by errno, C(EINVAL) blackhole, C(EHOSTUNREACH) unreachable,
+              C(EACCES) prohibit; C(table) from the gathered tables, V(null) when they were not gathered;
+              BSD and macOS answer with the route, its type and table).
               No route at all, or a C(throw) no later table catches, leaves C(type) V(null).
           returned: when O(destinations) was given
           type: list
