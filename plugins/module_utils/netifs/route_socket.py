@@ -426,13 +426,12 @@ def get_request(plat, family, packed, seq, oif=None):
     layout, rtf = table.route, table.rtf
     values = dict.fromkeys(layout.fields, 0)
     values.update(flags=rtf.up | rtf.host, addrs=RTA_DST | RTA_IFP, seq=seq, hdrlen=layout.size)
-    scope = 0
+    scoped = oif and family == 6 and sockaddr.embeds_scope(packed)
     if oif and plat.name == "darwin":
         values.update(flags=values["flags"] | DARWIN_RTF_IFSCOPE, index=oif)
-    elif oif and family == 6 and sockaddr.embeds_scope(packed):
-        scope = oif
-    elif oif:
+    elif oif and not scoped:
         raise ValueError("a %s routing socket cannot pin the lookup of %s to an interface" % (plat.name, ip_text(packed)))
+    scope = oif if scoped else 0
     body = b"".join(raw.ljust(sockaddr.padded(raw[0], plat), b"\0") for raw in (
         sockaddr.inet(plat, family, packed, scope), bytes((table.sdl, plat.af_link)) + bytes(table.sdl - 2)))
     buf = bytearray(layout.size) + body

@@ -364,6 +364,8 @@ def test_a_lookup_pinned_to_an_interface():
     assert (fields["flags"] & rs.RTF_IFSCOPE, fields["index"]) == (rs.RTF_IFSCOPE, 5)
     fields, sas = rs.read_message("freebsd", route_socket.get_request(rs.P["freebsd"], 6, ll, 1, oif=2))
     assert (fields["index"], sas[0][1]) == (0, rs.sin6(rs.P["freebsd"], "fe80::1", scope_id=2))
+    fields, sas = rs.read_message("darwin", route_socket.get_request(rs.P["darwin"], 6, ll, 1, oif=2))
+    assert (fields["index"], sas[0][1]) == (2, rs.sin6(rs.P["darwin"], "fe80::1", scope_id=2))
     for family, packed in ((4, socket.inet_aton("8.8.8.8")), (6, socket.inet_pton(socket.AF_INET6, "2001:db8::1"))):
         with pytest.raises(ValueError, match="cannot pin the lookup of"):
             route_socket.get_request(rs.P["openbsd"], family, packed, 1, oif=2)
