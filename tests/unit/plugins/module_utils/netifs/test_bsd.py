@@ -246,10 +246,12 @@ def _sin(p, text, embed=0):
     return rs.sin6(p, text, embed=embed) if ":" in text else rs.sin(p, text)
 
 
-def kernel(osname, table=TABLE, noise=True):
+def kernel(osname, table=None, noise=True):
     """A kernel's RTM_GET: the longest match of the request's RTA_DST in ``table``, answered to
     PID after messages that are not our answer (another process's lookup, an interface change, an
-    older lookup of ours). No match: the write fails with ESRCH, and the error is broadcast."""
+    older lookup of ours). No match: the write fails with ESRCH, and the error is broadcast.
+    ``table``: TABLE when not given."""
+    table = TABLE if table is None else table
     p = rs.P[osname]
 
     def answer(request):
