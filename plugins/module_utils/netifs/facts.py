@@ -134,8 +134,8 @@ def _ways(asker, snap, backend):
             snap.warnings.append(text)
         if way.get("from_tables"):
             snap.lose("best_local", way["family"], "%s does not tell which route a lookup takes: the route, "
-                      "gateway, table and type are the tables' longest match for the probes (main, then "
-                      "default; no policy rules)" % backend.name)
+                      "gateway, table and type are the tables' longest match for the probes (no policy "
+                      "rules)" % backend.name)
     return ways
 
 

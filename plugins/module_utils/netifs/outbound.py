@@ -30,7 +30,6 @@ PROBES = {
     4: ("8.8.8.8", "1.1.1.1", "94.140.14.14", "149.112.112.112", "208.67.222.222"),
     6: ("2001:4860:4860::8888", "2606:4700:4700::1111", "2620:fe::fe", "2a02:6b8::feed:ff", "2400:3200::1"),
 }
-_PARSED = {family: sources.parse_destinations(list(texts)) for family, texts in PROBES.items()}
 _AF = {4: socket.AF_INET, 6: socket.AF_INET6}
 # The keys of a route the kernel matched, as gateways[] and routes[] identify it.
 ROUTE_ID = ("family", "table", "destination", "metric")
@@ -58,8 +57,7 @@ class Asker:
         entry = self.ask(dest, None)
         if entry["type"] in sources.REJECT_ERRNO.values() and entry["table"] is None:
             packed = socket.inet_pton(_AF[entry["family"]], entry["address"])
-            route = source_selection.reject_route(self.routes or (), entry["family"],
-                                                  int.from_bytes(packed, "big"), entry["type"])
+            route, _told = self.route(entry["family"], packed, entry)
             entry["table"] = route["table"] if route else None
         return entry
 
@@ -106,7 +104,7 @@ def answer(asker, family):
     the largest group that leaves the same way (None when most probes have no route at all); the
     route behind it with every hop's source; and the routes of that group."""
     asked, told = [], {}
-    for dest in _PARSED[family]:
+    for dest in sources.parse_destinations(list(PROBES[family])):
         entry = asker.ask(dest, family)
         route, told[dest[0]] = asker.route(family, dest[2], entry)
         entry["matched"] = route["destination"] if route else None
